@@ -1,0 +1,19 @@
+"""Exceptions of arms-extract: each names what went wrong and, where it can, what to do."""
+
+from __future__ import annotations
+
+
+class ArmsExtractError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class EmbeddedModelError(ArmsExtractError):
+    """The embedded model could not be assembled, verified or started."""
+
+
+class InputError(ArmsExtractError):
+    """An input file cannot be read as an article; the message names the file."""
+
+
+class ExtractionFailed(ArmsExtractError):
+    """An article could not be extracted after transport retries and re-asks."""

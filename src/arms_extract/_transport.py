@@ -1,0 +1,134 @@
+"""HTTP transports that retry transport failures with tenacity: the seam between us and the network.
+
+Transport retries (429, 5xx, dropped connections, timeouts) live here, below
+instructor, so they never consume the re-ask budget and an HTTP error body
+never reaches a prompt. The openai client's own retries are switched off so
+this policy is the only one, and tests can swap the inner transport.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass
+
+import httpx2 as httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try one HTTP request before giving up on it."""
+
+    attempts: int = 5
+    initial_wait: float = 1.0
+    max_wait: float = 30.0
+    total_wait: float = 120.0
+
+    def _wait(self, state: RetryCallState) -> float:
+        backoff = wait_exponential_jitter(initial=self.initial_wait, max=self.max_wait)(state)
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            after = retry_after_seconds(outcome.result())
+            if after is not None:
+                return min(max(after, 0.0), self.max_wait)
+        return backoff
+
+    def _kwargs(self) -> dict[str, object]:
+        return {
+            "stop": stop_after_attempt(self.attempts) | stop_after_delay(self.total_wait),
+            "wait": self._wait,
+            "retry": retry_if_exception_type(httpx.TransportError) | retry_if_result(_retryable),
+            "retry_error_callback": _last_outcome,
+            "before_sleep": _close_response,
+            "reraise": True,
+        }
+
+    def retrying(self) -> Retrying:
+        return Retrying(**self._kwargs())  # type: ignore[arg-type]
+
+    def async_retrying(self) -> AsyncRetrying:
+        return AsyncRetrying(**self._kwargs())  # type: ignore[arg-type]
+
+
+def _retryable(response: httpx.Response) -> bool:
+    return response.status_code in RETRY_STATUSES
+
+
+def _last_outcome(state: RetryCallState) -> httpx.Response:
+    """Out of attempts: hand back the last response (openai turns it into its error) or raise."""
+    assert state.outcome is not None
+    return state.outcome.result()
+
+
+def _close_response(state: RetryCallState) -> None:
+    outcome = state.outcome
+    if outcome is not None and not outcome.failed:
+        outcome.result().close()
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """Retry-After as seconds (a number or an HTTP date), or None."""
+    header = response.headers.get("retry-after-ms")
+    if header:
+        try:
+            return float(header) / 1000
+        except ValueError:
+            pass
+    header = response.headers.get("retry-after")
+    if not header:
+        return None
+    try:
+        return float(header)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(header) if header else None
+        if parsed is None:
+            return None
+        return parsed.timestamp() - time.time()
+
+
+class RetryingTransport(httpx.BaseTransport):
+    def __init__(self, policy: RetryPolicy, inner: httpx.BaseTransport | None = None) -> None:
+        self.policy = policy
+        self.inner = inner or httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        def send() -> httpx.Response:
+            response = self.inner.handle_request(request)
+            if _retryable(response):
+                response.read()
+            return response
+
+        return self.policy.retrying()(send)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncRetryingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, policy: RetryPolicy, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self.policy = policy
+        self.inner = inner or httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        async def send() -> httpx.Response:
+            response = await self.inner.handle_async_request(request)
+            if _retryable(response):
+                await response.aread()
+            return response
+
+        return await self.policy.async_retrying()(send)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

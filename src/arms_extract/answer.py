@@ -1,0 +1,119 @@
+"""What the model is asked to return: short verbatim mentions, nothing computed.
+
+The schema is deliberately flat and small (a 1.5B model fills it under a
+grammar). When validated with `context={"text": article}`, every mention
+must be found in the article; the error lists all that were not, so one
+re-ask can fix them together. Without a context the same JSON parses
+leniently, which is how the last answer is salvaged after re-asks run out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ValidationInfo, model_validator
+
+from .grounding import FoldedText, ground_item_name, is_grounded
+from .normalize import parse_money, parse_quantity
+
+_NULLISH = {"", "null", "none", "n/a", "na", "unknown", "not stated", "not mentioned"}
+
+
+def _nullish_to_none(value: object) -> object:
+    """Small models write the string "null" where they mean null."""
+    if isinstance(value, str) and value.strip().casefold() in _NULLISH:
+        return None
+    return value
+
+
+OptionalMention = Annotated[str | None, BeforeValidator(_nullish_to_none)]
+
+ActorKindName = Literal[
+    "country", "government_body", "military", "company", "person", "international_org", "other"
+]
+
+
+class ItemAnswer(BaseModel):
+    name: str
+    quantity: OptionalMention = None
+
+
+class SaleAnswer(BaseModel):
+    seller: OptionalMention = None
+    buyer: OptionalMention = None
+    items: list[ItemAnswer] = []
+    value: OptionalMention = None
+    date: OptionalMention = None
+    status: OptionalMention = None
+
+
+class ActorAnswer(BaseModel):
+    name: str
+    kind: ActorKindName
+    title: OptionalMention = None
+
+
+class ClaimAnswer(BaseModel):
+    speaker: str
+    cue: OptionalMention = None
+    quote_start: str
+
+
+class ArticleAnswer(BaseModel):
+    sales: list[SaleAnswer] = []
+    actors: list[ActorAnswer] = []
+    claims: list[ClaimAnswer] = []
+
+    def sale_mentions(self) -> Iterator[tuple[str, str]]:
+        """(path, mention) for the sale facts, which are re-asked when not verbatim.
+
+        Actors, titles, statuses and claims are not re-asked: a re-ask costs a
+        whole generation on a small model, so those are grounded leniently in
+        assembly and dropped with a warning when they cannot be found.
+        """
+        for i, sale in enumerate(self.sales):
+            for field in ("seller", "buyer", "value", "date"):
+                value = getattr(sale, field)
+                if value is not None:
+                    yield f"sales[{i}].{field}", value
+            for j, item in enumerate(sale.items):
+                if item.quantity is not None:
+                    yield f"sales[{i}].items[{j}].quantity", item.quantity
+
+    def problems(self, text: str) -> list[str]:
+        """Sale facts not found in `text`, and values that cannot be read as their type."""
+        folded = FoldedText.of(text)
+        found = [
+            f"{path} = {mention!r} is not in the article"
+            for path, mention in self.sale_mentions()
+            if not is_grounded(text, mention, folded)
+        ]
+        found += [
+            f"sales[{i}].items[{j}].name = {item.name!r} is not in the article"
+            for i, sale in enumerate(self.sales)
+            for j, item in enumerate(sale.items)
+            if ground_item_name(text, item.name, folded) is None
+        ]
+        for i, sale in enumerate(self.sales):
+            if sale.value is not None and parse_money(sale.value) is None:
+                found.append(f"sales[{i}].value = {sale.value!r} is not an amount of money")
+            for j, item in enumerate(sale.items):
+                if item.quantity is not None and parse_quantity(item.quantity) is None:
+                    found.append(f"sales[{i}].items[{j}].quantity = {item.quantity!r} is not a number")
+        return found
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> ArticleAnswer:
+        context = info.context or {}
+        text = context.get("text")
+        if text is None:
+            return self
+        problems = self.problems(text)
+        if problems:
+            # Counted in the per-call context so concurrent calls keep separate tallies.
+            context["reasks"] = context.get("reasks", 0) + 1
+            raise ValueError(
+                "Copy values exactly as written in the article, or use null. " + "; ".join(problems)
+            )
+        return self

@@ -1,0 +1,427 @@
+"""Turn the model's verbatim mentions into grounded, normalised records.
+
+Pure: an Article and an ArticleAnswer in, records and warnings out. Every
+mention is located in the article; one that cannot be is dropped and named
+in a warning, never kept silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .answer import ActorAnswer, ArticleAnswer, ClaimAnswer, SaleAnswer
+from .grounding import (
+    FoldedText,
+    extend_to_clause_end,
+    find_all,
+    ground,
+    ground_item_name,
+    ground_loosely,
+    ground_paraphrase,
+    ground_prefix,
+)
+from .normalize import (
+    category_of,
+    country_code,
+    country_in,
+    country_name,
+    designations_in,
+    is_boilerplate,
+    known_body,
+    parse_money,
+    parse_quantity,
+    resolve_date,
+    stage_of,
+)
+from .records import (
+    Actor,
+    ActorKind,
+    Article,
+    Claim,
+    DateValue,
+    Item,
+    Money,
+    Sale,
+    Span,
+    Stage,
+)
+
+_OPEN_QUOTES = "\u201c\u00ab"
+_CLOSE_QUOTES = "\u201d\u00bb"
+_PRONOUNS = {"it", "he", "she", "they", "we", "i", "this", "that", "the statement"}
+_SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019)]*\s+|\n+")
+_SALE_WORDS = re.compile(r"\b(sale|sell|deal|purchase|buy|contract|weapons?|arms)\b", re.I)
+
+
+def _quote_start(
+    text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None
+) -> Span | None:
+    """The opening words of a statement (four verbatim words are enough), or, for reported
+
+    speech the model rephrased, the article's sentence that says the same."""
+    span = ground_prefix(text, phrase, min_words=4, folded=folded, near=near)
+    if span is not None:
+        return extend_to_clause_end(text, span)
+    return ground_paraphrase(text, phrase)
+
+
+_ORG_WORDS = re.compile(
+    r"\b(ministry|department|agency|office|council|command|forces?|army|navy|air force|"
+    r"corporation|corp|company|inc|ltd|group|systems|industries|government|committee|"
+    r"service|directorate|staff|bureau|administration|parliament|congress|senate)\b",
+    re.I,
+)
+_PERSON_NAME = re.compile(r"^(mr|ms|mrs|dr)?\.?\s*[A-Z][a-z'\u2019-]+(\s+[A-Z][a-z'\u2019-]+){1,2}$")
+
+
+def _guess_kind(name: str) -> ActorKind:
+    """A kind for a name the model gave as a speaker or party but not as an actor."""
+    body = known_body(name)
+    if body is not None:
+        return ActorKind(body.kind)
+    if country_code(name) is not None:
+        return ActorKind.country
+    if _ORG_WORDS.search(name):
+        return (
+            ActorKind.government_body
+            if re.search(r"ministry|department|agency|government", name, re.I)
+            else ActorKind.other
+        )
+    if _PERSON_NAME.match(name.strip()):
+        return ActorKind.person
+    return ActorKind.other
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "actor"
+
+
+def sentence_around(text: str, span: Span) -> Span:
+    """The sentence (or line) that contains `span`."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, span.start):
+        start = match.end()
+    end_match = _SENTENCE_END.search(text, span.end)
+    end = end_match.start() + 1 if end_match else len(text)
+    end = min(end, len(text))
+    return Span(start=start, end=end, text=text[start:end])
+
+
+def _merge_key(name: str, kind: ActorKind) -> str:
+    body = known_body(name)
+    if body is not None:
+        return f"body:{body.name}"
+    if kind is ActorKind.country:
+        code = country_code(name)
+        if code:
+            return f"country:{code}"
+    return "name:" + re.sub(r"^(the|mr|ms|mrs)\.?\s+", "", name.casefold().strip())
+
+
+@dataclass
+class _Assembler:
+    article: Article
+    warnings: list[str] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)  # merge key -> actor
+
+    def __post_init__(self) -> None:
+        self.text = self.article.text
+        self.folded = FoldedText.of(self.text)
+
+    # -- grounding ---------------------------------------------------------
+
+    def ground(
+        self, path: str, mention: str | None, near: int | None = None, how: object = ground
+    ) -> Span | None:
+        """Locate a mention with the grounding function `how`; warn and return None if absent."""
+        if mention is None or not mention.strip():
+            return None
+        span = how(self.text, mention, near=near, folded=self.folded)  # type: ignore[operator]
+        if span is None:
+            self.warnings.append(f"dropped {path} {mention!r}: not found in the article")
+        return span
+
+    # -- actors ------------------------------------------------------------
+
+    def add_actor(self, name: str, kind: ActorKind, title: str | None = None) -> Actor | None:
+        spans = find_all(self.text, name, self.folded)
+        if not spans:
+            self.warnings.append(f"dropped actor {name!r}: not found in the article")
+            return None
+        body = known_body(name)
+        as_country = country_code(name)
+        if body is not None:
+            kind = ActorKind(body.kind)
+        elif as_country is not None and name.strip()[0].isupper() and kind is not ActorKind.person:
+            # "United States" is a country, whatever kind the model gave it.
+            kind = ActorKind.country
+        key = _merge_key(name, kind)
+        written = spans[0].text
+        existing = self.actors.get(key)
+        if existing is not None:
+            if written != existing.name and written not in existing.aliases:
+                existing.aliases.append(written)
+            known = {(m.start, m.end) for m in existing.mentions}
+            existing.mentions.extend(s for s in spans if (s.start, s.end) not in known)
+            existing.mentions.sort(key=lambda s: s.start)
+            if title and existing.title is None:
+                existing.title = title
+            return existing
+        if body is not None:
+            country = body.country
+            canonical = body.name
+        else:
+            country = as_country if kind is ActorKind.country else country_in(name)
+            if country is None and title:
+                title_body = known_body(title)
+                country = title_body.country if title_body else country_in(title)
+            canonical = country_name(as_country) if kind is ActorKind.country and as_country else written
+        aliases = [written] if written != canonical else []
+        actor = Actor(
+            id=self._unique_id(slug(canonical)),
+            name=canonical,
+            kind=kind,
+            country=country,
+            title=title,
+            aliases=aliases,
+            mentions=spans,
+        )
+        self.actors[key] = actor
+        return actor
+
+    def _unique_id(self, base: str) -> str:
+        taken = {a.id for a in self.actors.values()}
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def find_actor(self, name: str) -> Actor | None:
+        """The actor a free-text name refers to: same merge key, else a name containing it."""
+        for kind in (ActorKind.country, ActorKind.other):
+            actor = self.actors.get(_merge_key(name, kind))
+            if actor is not None:
+                return actor
+        folded = name.casefold().strip()
+        for actor in self.actors.values():
+            names = [actor.name, *actor.aliases]
+            if any(n.casefold() in folded or folded in n.casefold() for n in names if len(n) > 3):
+                return actor
+        return None
+
+    def actor_from_answer(self, answer: ActorAnswer) -> None:
+        title = None
+        if answer.title:
+            span = self.ground(f"title of {answer.name!r}", answer.title)
+            title = span.text if span else None
+        self.add_actor(answer.name, ActorKind(answer.kind), title)
+
+    def party(self, mention: str | None, span: Span | None) -> tuple[str | None, str | None]:
+        """(actor id, country code) for a seller or buyer mention."""
+        if mention is None or span is None:
+            return None, None
+        code = country_in(span.text)
+        actor = self.find_actor(span.text)
+        if actor is None:
+            if code is not None and country_code(span.text) == code:
+                actor = self.add_actor(span.text, ActorKind.country)
+            else:
+                actor = self.add_actor(span.text, _guess_kind(span.text))
+        if code is None and actor is not None:
+            code = actor.country
+        return (actor.id if actor else None), code
+
+    # -- sales -------------------------------------------------------------
+
+    def sale(self, index: int, answer: SaleAnswer, only_sale: bool) -> Sale | None:
+        path = f"sales[{index}]"
+        seller_span = self.ground(f"{path}.seller", answer.seller)
+        buyer_span = self.ground(f"{path}.buyer", answer.buyer)
+        anchor = next((s.start for s in (buyer_span, seller_span) if s is not None), None)
+        items: list[Item] = []
+        for j, item_answer in enumerate(answer.items):
+            name_span = self.ground(f"{path}.items[{j}].name", item_answer.name, anchor, how=ground_item_name)
+            if name_span is None:
+                continue
+            anchor = anchor if anchor is not None else name_span.start
+            evidence = [name_span]
+            quantity = qualifier = None
+            q_span = self.ground(f"{path}.items[{j}].quantity", item_answer.quantity, name_span.start)
+            if q_span is not None:
+                parsed = parse_quantity(q_span.text)
+                if parsed is None:
+                    self.warnings.append(f"dropped {path}.items[{j}].quantity {q_span.text!r}: not a number")
+                else:
+                    quantity, qualifier = parsed.value, parsed.qualifier
+                    evidence.append(q_span)
+            items.append(
+                Item(
+                    name=name_span.text,
+                    designations=designations_in(name_span.text),
+                    category=category_of(name_span.text),
+                    quantity=quantity,
+                    quantity_qualifier=qualifier,
+                    evidence=evidence,
+                )
+            )
+        value = None
+        v_span = self.ground(f"{path}.value", answer.value, anchor)
+        if v_span is not None:
+            parsed_money = parse_money(v_span.text, self.text[max(0, v_span.start - 40) : v_span.start])
+            if parsed_money is None:
+                self.warnings.append(f"dropped {path}.value {v_span.text!r}: not an amount of money")
+            else:
+                value = Money(
+                    amount=parsed_money.amount,
+                    currency=parsed_money.currency,
+                    usd=parsed_money.usd,
+                    qualifier=parsed_money.qualifier,
+                    evidence=v_span,
+                )
+        if not items and value is None:
+            self.warnings.append(f"dropped {path}: no grounded item or value")
+            return None
+        date = None
+        d_span = self.ground(f"{path}.date", answer.date, anchor)
+        if d_span is not None:
+            resolved = resolve_date(d_span.text, self.article.published)
+            if resolved is not None:
+                date = DateValue(
+                    text=d_span.text,
+                    iso=resolved.iso,
+                    precision=resolved.precision,
+                    evidence=d_span,
+                )
+        status_span = self.ground(f"{path}.status", answer.status, anchor, how=ground_loosely)
+        seller_id, seller_country = self.party(answer.seller, seller_span)
+        buyer_id, buyer_country = self.party(answer.buyer, buyer_span)
+        evidence = [s for s in (seller_span, buyer_span, v_span, d_span, status_span) if s is not None]
+        evidence += [s for item in items for s in item.evidence]
+        evidence = sorted({(s.start, s.end): s for s in evidence}.values(), key=lambda s: s.start)
+        return Sale(
+            id=f"sale-{index + 1}",
+            seller=seller_id,
+            buyer=buyer_id,
+            seller_country=seller_country,
+            buyer_country=buyer_country,
+            items=items,
+            value=value,
+            stage=self.stage(status_span, evidence, only_sale),
+            date=date,
+            evidence=evidence,
+        )
+
+    def stage(self, status: Span | None, evidence: list[Span], only_sale: bool) -> Stage:
+        """The furthest stage stated in the sale's sentences (for an article's only sale,
+
+        also every sentence about "the sale" or "the deal": DSCA notices state the
+        notification apart from the item and the price)."""
+        spans = [*evidence, *([status] if status else [])]
+        sentences = {sentence_around(self.text, s).text for s in spans}
+        if only_sale:
+            sentences |= {
+                sentence_around(self.text, Span(start=m.start(), end=m.end(), text=m.group(0))).text
+                for m in _SALE_WORDS.finditer(self.text)
+            }
+        return stage_of(" ".join(sorted(sentences)))
+
+    # -- claims ------------------------------------------------------------
+
+    def claim(self, index: int, answer: ClaimAnswer, sales: list[Sale]) -> Claim | None:
+        path = f"claims[{index}]"
+        content = self.ground(f"{path}.quote_start", answer.quote_start, how=_quote_start)
+        if content is None:
+            return None
+        speaker_span = self.ground(f"{path}.speaker", answer.speaker, content.start)
+        if speaker_span is None:
+            return None
+        cue_span = self.ground(f"{path}.cue", answer.cue, content.start)
+        speaker = None
+        if speaker_span.text.casefold().strip() not in _PRONOUNS:
+            speaker = self.find_actor(speaker_span.text)
+            if speaker is None:
+                speaker = self.add_actor(speaker_span.text, _guess_kind(speaker_span.text))
+        evidence = [s for s in (speaker_span, cue_span, content) if s is not None]
+        return Claim(
+            id=f"claim-{index + 1}",
+            speaker=speaker.id if speaker else None,
+            speaker_name=speaker_span.text,
+            cue=cue_span.text if cue_span else None,
+            content=content.text,
+            direct=self.is_quoted(content),
+            sale=self.sale_for(content, sales),
+            is_boilerplate=is_boilerplate(content.text),
+            evidence=sorted(evidence, key=lambda s: s.start),
+        )
+
+    def is_quoted(self, span: Span) -> bool:
+        """Inside quotation marks in its paragraph: a direct quote, not reported speech."""
+        if span.text[:1] in '"' + _OPEN_QUOTES:
+            return True
+        paragraph_start = self.text.rfind("\n", 0, span.start) + 1
+        before = self.text[paragraph_start : span.start]
+        curly_open = sum(before.count(q) for q in _OPEN_QUOTES)
+        curly_close = sum(before.count(q) for q in _CLOSE_QUOTES)
+        return curly_open > curly_close or before.count('"') % 2 == 1
+
+    def sale_for(self, content: Span, sales: list[Sale]) -> str | None:
+        if not sales:
+            return None
+        names = [w for sale in sales for item in sale.items for w in item.name.split() if len(w) > 4]
+        mentions_sale = _SALE_WORDS.search(content.text) or any(
+            n.casefold() in content.text.casefold() for n in names
+        )
+        if not mentions_sale:
+            return None
+        nearest = min(
+            sales,
+            key=lambda sale: min((abs(s.start - content.start) for s in sale.evidence), default=0),
+        )
+        return nearest.id
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or country_in(a) == country_in(b) or a.casefold() == b.casefold()
+
+
+def merge_fragments(sales: list[SaleAnswer]) -> list[SaleAnswer]:
+    """Fold a sale the model split off with only a price or date into the one sale it belongs to.
+
+    Small models often report "worth $3.64 billion" as a second, item-less sale.
+    It is merged only when exactly one sale with items can take it (compatible
+    parties, no value of its own); otherwise it is left for assembly to judge.
+    """
+    with_items = [s for s in sales if s.items]
+    merged = [s.model_copy(deep=True) for s in with_items]
+    for fragment in (s for s in sales if not s.items):
+        takers = [
+            s
+            for s in merged
+            if s.value is None
+            and _compatible(s.buyer, fragment.buyer)
+            and _compatible(s.seller, fragment.seller)
+        ]
+        if len(takers) == 1:
+            taker = takers[0]
+            taker.value = fragment.value
+            for field_name in ("seller", "buyer", "date", "status"):
+                if getattr(taker, field_name) is None:
+                    setattr(taker, field_name, getattr(fragment, field_name))
+        else:
+            merged.append(fragment)
+    return merged
+
+
+def assemble(
+    article: Article, answer: ArticleAnswer
+) -> tuple[list[Sale], list[Claim], list[Actor], list[str]]:
+    """Grounded, normalised sales, claims and actors, plus a warning for each dropped mention."""
+    builder = _Assembler(article)
+    for actor in answer.actors:
+        builder.actor_from_answer(actor)
+    fragments = merge_fragments(answer.sales)
+    only_sale = len(fragments) == 1
+    sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
+    claims = [claim for i, c in enumerate(answer.claims) if (claim := builder.claim(i, c, sales)) is not None]
+    return sales, claims, list(builder.actors.values()), builder.warnings

@@ -1,0 +1,224 @@
+"""Find a model's verbatim mention in the article and return exact character offsets.
+
+Small models copy text imperfectly: other case, straight for curly quotes,
+collapsed whitespace, a dropped trailing full stop. We match on a folded
+form of both strings but always report offsets into the original text, so
+`span.text == text[span.start:span.end]` holds for any Unicode input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .records import Span
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2212": "-",
+    }
+)
+_EDGE_PUNCT = " \t\n\r.,;:!?\"'()[]"
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """A case-, quote- and whitespace-folded copy of a text with a map back to it."""
+
+    folded: str
+    origin: list[int]  # origin[i] = index in the original of folded[i]
+
+    @classmethod
+    def of(cls, text: str) -> FoldedText:
+        out: list[str] = []
+        origin: list[int] = []
+        previous_space = True
+        for index, char in enumerate(text):
+            if char.isspace():
+                if previous_space:
+                    continue
+                out.append(" ")
+                origin.append(index)
+                previous_space = True
+                continue
+            previous_space = False
+            for folded_char in _fold_char(char):
+                out.append(folded_char)
+                origin.append(index)
+        return cls("".join(out), origin)
+
+
+def _fold_char(char: str) -> str:
+    return char.translate(_QUOTES).casefold()
+
+
+def _fold_query(query: str) -> str:
+    return FoldedText.of(query).folded.strip()
+
+
+def find_all(text: str, mention: str, folded: FoldedText | None = None) -> list[Span]:
+    """Every place `mention` occurs in `text`: exact matches first, then folded ones."""
+    if not mention or not mention.strip():
+        return []
+    exact = [
+        Span(start=m.start(), end=m.start() + len(mention), text=mention)
+        for m in re.finditer(re.escape(mention), text)
+    ]
+    if exact:
+        return exact
+    folded = folded or FoldedText.of(text)
+    for candidate in _query_variants(mention):
+        spans = _folded_matches(text, folded, candidate)
+        if spans:
+            return spans
+    return []
+
+
+def _query_variants(mention: str) -> list[str]:
+    """The folded mention, then without edge punctuation (models add or drop a final '.')."""
+    first = _fold_query(mention)
+    second = first.strip(_EDGE_PUNCT)
+    return [q for q in dict.fromkeys([first, second]) if q]
+
+
+def _folded_matches(text: str, folded: FoldedText, query: str) -> list[Span]:
+    spans: list[Span] = []
+    start = folded.folded.find(query)
+    while start != -1:
+        end_folded = start + len(query) - 1
+        begin = folded.origin[start]
+        end = folded.origin[end_folded] + 1
+        spans.append(Span(start=begin, end=end, text=text[begin:end]))
+        start = folded.folded.find(query, start + 1)
+    return spans
+
+
+def ground(text: str, mention: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
+    """The occurrence of `mention` in `text`; with several, the one closest to `near`."""
+    spans = find_all(text, mention, folded)
+    if not spans:
+        return None
+    if near is None:
+        return spans[0]
+    return min(spans, key=lambda span: abs(span.start - near))
+
+
+def is_grounded(text: str, mention: str, folded: FoldedText | None = None) -> bool:
+    return bool(find_all(text, mention, folded))
+
+
+_DESIGNATION_LIKE = re.compile(r"[A-Za-z]+-?\d")
+_CLAUSE_END = re.compile(r"[.!?]['\"\u201d\u2019]?(?=\s|$)|[\"\u201d](?=\s*[,.]?\s)|\n")
+
+
+def ground_prefix(
+    text: str,
+    phrase: str,
+    min_words: int,
+    folded: FoldedText | None = None,
+    near: int | None = None,
+) -> Span | None:
+    """The phrase, or its longest leading run of at least `min_words` words found in `text`."""
+    words = phrase.split()
+    folded = folded or FoldedText.of(text)
+    for count in range(len(words), min_words - 1, -1):
+        span = ground(text, " ".join(words[:count]), near=near, folded=folded)
+        if span is not None:
+            return span
+    return None
+
+
+def ground_item_name(
+    text: str, name: str, folded: FoldedText | None = None, near: int | None = None
+) -> Span | None:
+    """An item name as written, or the part of it the article has ("AIM-120D-3 ... missile"
+
+    written as "AIM-120D-3 and ..."), as long as that part is a designation or two words."""
+    span = ground(text, name, near=near, folded=folded)
+    if span is not None:
+        return span
+    prefix = ground_prefix(text, name, 1, folded, near)
+    if prefix is None:
+        return None
+    if len(prefix.text.split()) >= 2 or _DESIGNATION_LIKE.search(prefix.text):
+        return prefix
+    return None
+
+
+def extend_to_clause_end(text: str, span: Span) -> Span:
+    """From the start of `span` to the end of its sentence or quotation."""
+    match = _CLAUSE_END.search(text, span.end)
+    end = match.start() if match else len(text)
+    if match and text[match.start()] in ".!?":
+        end += 1
+    return Span(start=span.start, end=end, text=text[span.start : end])
+
+
+def ground_loosely(
+    text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None
+) -> Span | None:
+    """Exact or folded match, else the same words with other endings ("approved" -> "approve")."""
+    span = ground(text, phrase, near=near, folded=folded)
+    if span is not None:
+        return span
+    words = re.findall(r"\w+", phrase)
+    if not words:
+        return None
+    stems = [re.escape(w[: max(4, len(w) - 3)]) for w in words]
+    pattern = re.compile(r"\b" + r"\w*\W+".join(stems) + r"\w*", re.IGNORECASE)
+    matches = [Span(start=m.start(), end=m.end(), text=m.group(0)) for m in pattern.finditer(text)]
+    if not matches:
+        return None
+    if near is None:
+        return matches[0]
+    return min(matches, key=lambda s: abs(s.start - near))
+
+
+_WORD = re.compile(r"\w[\w'\u2019-]*")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+['\"\u201d\u2019]*|\n|$)")
+
+
+def ground_paraphrase(text: str, phrase: str, min_overlap: float = 0.6) -> Span | None:
+    """Where the article says what a reported-speech paraphrase says.
+
+    Finds the sentence holding the largest share of the phrase's words (at
+    least `min_overlap`) and returns it from the first of those words on; the
+    evidence is then the article's own words, never the model's.
+    """
+    words = [w.casefold() for w in _WORD.findall(phrase) if len(w) > 3]
+    if len(words) < 3:
+        return None
+    best: tuple[float, re.Match[str]] | None = None
+    for sentence in _SENTENCE.finditer(text):
+        present = {w.casefold() for w in _WORD.findall(sentence.group(0))}
+        share = sum(w in present for w in words) / len(words)
+        if share >= min_overlap and (best is None or share > best[0]):
+            best = (share, sentence)
+    if best is None:
+        return None
+    sentence = best[1]
+    start = sentence.end()
+    for word in words:
+        found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", sentence.group(0), re.IGNORECASE)
+        if found:
+            start = sentence.start() + found.start()
+            break
+    end = sentence.end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start=start, end=end, text=text[start:end])

@@ -1,0 +1,96 @@
+"""Backend settings and the instructor clients that reach any OpenAI-compatible server.
+
+There is one code path: the embedded model, a user's own server and OpenAI
+itself are all spoken to over the same HTTP API, through the same retrying
+transport, so what the tests record is what production sends.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+import httpx2 as httpx
+import instructor
+import openai
+
+from ._transport import AsyncRetryingTransport, RetryingTransport, RetryPolicy
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """Where requests go and how they are made. `base_url=None` means the embedded model."""
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: instructor.Mode = instructor.Mode.JSON_SCHEMA
+    temperature: float = 0.0
+    timeout: float = 300.0
+    max_reasks: int = 2
+    max_completion_tokens: int = 2048
+    retry: RetryPolicy = RetryPolicy()
+
+    @classmethod
+    def from_env(
+        cls,
+        base_url: str | None = None,
+        model: str | None = None,
+        api_key: str | None = None,
+        **overrides: object,
+    ) -> BackendSettings:
+        """Explicit arguments, then ARMS_EXTRACT_* and OPENAI_API_KEY, then the embedded default."""
+        base_url = base_url or os.environ.get("ARMS_EXTRACT_BASE_URL") or None
+        model = model or os.environ.get("ARMS_EXTRACT_MODEL") or None
+        api_key = api_key or os.environ.get("OPENAI_API_KEY") or None
+        if base_url is None and api_key and not os.environ.get("ARMS_EXTRACT_EMBEDDED"):
+            # A key and no server: the user means OpenAI itself.
+            base_url = OPENAI_BASE_URL
+            model = model or DEFAULT_OPENAI_MODEL
+        return cls(base_url=base_url, model=model, api_key=api_key, **overrides)  # type: ignore[arg-type]
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.base_url is None
+
+    @property
+    def backend_name(self) -> str:
+        if self.base_url is None:
+            return "embedded"
+        if self.base_url.rstrip("/") == OPENAI_BASE_URL:
+            return "openai"
+        return "openai-compatible"
+
+    def with_server(self, base_url: str, model: str) -> BackendSettings:
+        return replace(self, base_url=base_url, model=model)
+
+
+def _openai_kwargs(settings: BackendSettings) -> dict[str, object]:
+    if settings.base_url is None:
+        raise ValueError("the embedded server must be started before a client is made")
+    return {
+        "base_url": settings.base_url,
+        # Local servers need no key, but the openai client insists on one.
+        "api_key": settings.api_key or "not-needed",
+        "max_retries": 0,
+        "timeout": settings.timeout,
+    }
+
+
+def make_client(
+    settings: BackendSettings, transport: httpx.BaseTransport | None = None
+) -> instructor.Instructor:
+    http_client = httpx.Client(transport=RetryingTransport(settings.retry, transport))
+    client = openai.OpenAI(http_client=http_client, **_openai_kwargs(settings))  # type: ignore[arg-type]
+    return instructor.from_openai(client, mode=settings.mode)
+
+
+def make_async_client(
+    settings: BackendSettings, transport: httpx.AsyncBaseTransport | None = None
+) -> instructor.AsyncInstructor:
+    http_client = httpx.AsyncClient(transport=AsyncRetryingTransport(settings.retry, transport))
+    client = openai.AsyncOpenAI(http_client=http_client, **_openai_kwargs(settings))  # type: ignore[arg-type]
+    return instructor.from_openai(client, mode=settings.mode)

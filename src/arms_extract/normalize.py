@@ -1,0 +1,759 @@
+"""Turn verbatim mentions into normalised values: pure functions, no model, no I/O.
+
+The model quotes ("$2.35 billion", "up to 1,200", "November 17"); these
+functions compute what an analyst compares: ISO codes, amounts, integers,
+resolved dates, deal stages. When a value cannot be determined they return
+None rather than a guess.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+
+from .records import DatePrecision, Stage
+
+# --- countries -------------------------------------------------------------
+
+# What news writes that pycountry does not know, mapped to ISO 3166-1 alpha-3.
+_COUNTRY_ALIASES: dict[str, str] = {
+    "us": "USA",
+    "u.s": "USA",
+    "u.s.": "USA",
+    "usa": "USA",
+    "u.s.a.": "USA",
+    "united states": "USA",
+    "the united states": "USA",
+    "united states of america": "USA",
+    "america": "USA",
+    "washington": "USA",
+    "american": "USA",
+    "uk": "GBR",
+    "u.k.": "GBR",
+    "britain": "GBR",
+    "great britain": "GBR",
+    "united kingdom": "GBR",
+    "british": "GBR",
+    "england": "GBR",
+    "london": "GBR",
+    "south korea": "KOR",
+    "republic of korea": "KOR",
+    "rok": "KOR",
+    "korea": "KOR",
+    "seoul": "KOR",
+    "south korean": "KOR",
+    "north korea": "PRK",
+    "north korean": "PRK",
+    "pyongyang": "PRK",
+    "taiwan": "TWN",
+    "tecro": "TWN",
+    "taipei economic and cultural representative office": "TWN",
+    "taiwanese": "TWN",
+    "russia": "RUS",
+    "russian federation": "RUS",
+    "russian": "RUS",
+    "moscow": "RUS",
+    "kremlin": "RUS",
+    "iran": "IRN",
+    "iranian": "IRN",
+    "syria": "SYR",
+    "vietnam": "VNM",
+    "laos": "LAO",
+    "bolivia": "BOL",
+    "venezuela": "VEN",
+    "tanzania": "TZA",
+    "moldova": "MDA",
+    "turkey": "TUR",
+    "turkiye": "TUR",
+    "türkiye": "TUR",
+    "turkish": "TUR",
+    "uae": "ARE",
+    "u.a.e.": "ARE",
+    "emirates": "ARE",
+    "united arab emirates": "ARE",
+    "emirati": "ARE",
+    "saudi": "SAU",
+    "saudi arabia": "SAU",
+    "saudi arabian": "SAU",
+    "kingdom of saudi arabia": "SAU",
+    "czech republic": "CZE",
+    "czechia": "CZE",
+    "czech": "CZE",
+    "ivory coast": "CIV",
+    "cote d'ivoire": "CIV",
+    "dr congo": "COD",
+    "drc": "COD",
+    "democratic republic of the congo": "COD",
+    "the netherlands": "NLD",
+    "holland": "NLD",
+    "dutch": "NLD",
+    "the philippines": "PHL",
+    "philippines": "PHL",
+    "filipino": "PHL",
+    "philippine": "PHL",
+    "beijing": "CHN",
+    "chinese": "CHN",
+    "prc": "CHN",
+    "tokyo": "JPN",
+    "japanese": "JPN",
+    "indian": "IND",
+    "new delhi": "IND",
+    "delhi": "IND",
+    "pakistani": "PAK",
+    "israeli": "ISR",
+    "egyptian": "EGY",
+    "french": "FRA",
+    "paris": "FRA",
+    "german": "DEU",
+    "berlin": "DEU",
+    "italian": "ITA",
+    "spanish": "ESP",
+    "polish": "POL",
+    "warsaw": "POL",
+    "ukrainian": "UKR",
+    "kyiv": "UKR",
+    "kiev": "UKR",
+    "australian": "AUS",
+    "canberra": "AUS",
+    "canadian": "CAN",
+    "ottawa": "CAN",
+    "brazilian": "BRA",
+    "swedish": "SWE",
+    "norwegian": "NOR",
+    "danish": "DNK",
+    "finnish": "FIN",
+    "greek": "GRC",
+    "qatari": "QAT",
+    "kuwaiti": "KWT",
+    "omani": "OMN",
+    "bahraini": "BHR",
+    "jordanian": "JOR",
+    "iraqi": "IRQ",
+    "afghan": "AFG",
+    "indonesian": "IDN",
+    "malaysian": "MYS",
+    "singaporean": "SGP",
+    "thai": "THA",
+    "vietnamese": "VNM",
+    "moroccan": "MAR",
+    "algerian": "DZA",
+    "nigerian": "NGA",
+    "south african": "ZAF",
+    "mexican": "MEX",
+    "colombian": "COL",
+    "chilean": "CHL",
+    "peruvian": "PER",
+    "argentine": "ARG",
+    "argentinian": "ARG",
+    "romanian": "ROU",
+    "bulgarian": "BGR",
+    "hungarian": "HUN",
+    "slovak": "SVK",
+    "lithuanian": "LTU",
+    "latvian": "LVA",
+    "estonian": "EST",
+    "belgian": "BEL",
+    "swiss": "CHE",
+    "austrian": "AUT",
+    "portuguese": "PRT",
+    "bangladeshi": "BGD",
+    "sri lankan": "LKA",
+    "burmese": "MMR",
+    "burma": "MMR",
+    "myanmar": "MMR",
+    "new zealand": "NZL",
+    "armenian": "ARM",
+    "azerbaijani": "AZE",
+    "georgian": "GEO",
+    "serbian": "SRB",
+    "croatian": "HRV",
+    "lebanese": "LBN",
+    "yemeni": "YEM",
+    "libyan": "LBY",
+    "tunisian": "TUN",
+    "ethiopian": "ETH",
+    "kenyan": "KEN",
+    "ugandan": "UGA",
+    "sudanese": "SDN",
+    "burkinabe": "BFA",
+    "malian": "MLI",
+    "nigerien": "NER",
+    "senegalese": "SEN",
+    "cameroonian": "CMR",
+    "angolan": "AGO",
+    "zambian": "ZMB",
+    "kazakh": "KAZ",
+    "uzbek": "UZB",
+    "mongolian": "MNG",
+}
+
+_LEADING_ARTICLE = re.compile(r"^(the|government of( the)?|republic of)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+def _clean_place(name: str) -> str:
+    cleaned = name.strip().strip(".,;:\"'()").strip()
+    cleaned = _POSSESSIVE.sub("", cleaned)
+    return re.sub(r"\s+", " ", cleaned)
+
+
+@lru_cache(maxsize=4096)
+def country_code(name: str | None) -> str | None:
+    """ISO 3166-1 alpha-3 for a country as news writes it, or None if it is not one."""
+    if not name:
+        return None
+    cleaned = _clean_place(name)
+    if not cleaned:
+        return None
+    key = cleaned.casefold()
+    if key in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[key]
+    stripped = _LEADING_ARTICLE.sub("", cleaned)
+    if stripped.casefold() in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[stripped.casefold()]
+    for candidate in (cleaned, stripped):
+        try:
+            return pycountry.countries.lookup(candidate).alpha_3
+        except LookupError:
+            continue
+    return None
+
+
+def country_in(phrase: str | None) -> str | None:
+    """The country a longer phrase names ("Burkina Faso's Air Force" -> BFA), if exactly one."""
+    if not phrase:
+        return None
+    whole = country_code(phrase)
+    if whole:
+        return whole
+    words = re.findall(r"[A-Za-z][\w.'\u2019-]*", phrase)
+    found: list[str] = []
+    # Longest n-grams first, so "South Korea" wins over "Korea".
+    for size in (4, 3, 2, 1):
+        for i in range(len(words) - size + 1):
+            gram = " ".join(words[i : i + size])
+            if size == 1 and not gram[0].isupper():
+                continue
+            code = country_code(gram)
+            if code and code not in found:
+                found.append(code)
+        if found:
+            break
+    return found[0] if len(found) == 1 else None
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+# --- numbers ---------------------------------------------------------------
+
+_WORD_NUMBERS: dict[str, int] = {
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "single": 1,
+    "two": 2,
+    "a pair of": 2,
+    "pair": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a dozen": 12,
+    "dozen": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a hundred": 100,
+}
+_QUALIFIERS = (
+    "up to",
+    "as many as",
+    "at least",
+    "more than",
+    "over",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "approximately",
+    "some",
+    "an estimated",
+    "estimated",
+    "roughly",
+    "less than",
+    "fewer than",
+)
+_QUALIFIER_CANON = {
+    "as many as": "up to",
+    "around": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "some": "about",
+    "nearly": "about",
+    "almost": "about",
+    "an estimated": "estimated",
+    "over": "more than",
+    "fewer than": "less than",
+}
+_QUALIFIER_RE = re.compile(r"\b(" + "|".join(re.escape(q) for q in _QUALIFIERS) + r")\b", re.IGNORECASE)
+
+
+def qualifier_of(phrase: str) -> str | None:
+    """The hedge in a quantity or value phrase ("up to", "about", "estimated")."""
+    match = _QUALIFIER_RE.search(phrase)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    return _QUALIFIER_CANON.get(word, word)
+
+
+@dataclass(frozen=True)
+class ParsedQuantity:
+    value: int | None
+    qualifier: str | None
+
+
+_DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]*\.\d)(?!\s*%)")
+_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+
+
+def _word_number(phrase: str) -> int | None:
+    words = re.findall(r"[a-z]+", phrase.lower())
+    text = " ".join(words)
+    for word, value in sorted(_WORD_NUMBERS.items(), key=lambda kv: -len(kv[0])):
+        if word in ("a", "an", "pair"):
+            continue
+        pattern = rf"\b{re.escape(word)}\b"
+        match = re.search(pattern, text)
+        if not match:
+            continue
+        total = value
+        rest = text[match.end() :].split()
+        if word in _TENS and rest and rest[0] in _WORD_NUMBERS and _WORD_NUMBERS[rest[0]] < 10:
+            total += _WORD_NUMBERS[rest[0]]
+        if rest and rest[0] == "hundred" and value < 10:
+            total *= 100
+        return total
+    return None
+
+
+def parse_quantity(phrase: str | None) -> ParsedQuantity | None:
+    """'400' -> 400; 'up to 1,200' -> 1200, 'up to'; 'Seventy (70)' -> 70; 'two' -> 2."""
+    if not phrase or not phrase.strip():
+        return None
+    qualifier = qualifier_of(phrase)
+    digits = _DIGITS.findall(phrase)
+    if digits:
+        numbers = [int(d.replace(",", "")) for d in digits]
+        if len(numbers) >= 2 and re.search(r"\d\s*(-|to|\u2013)\s*\d", phrase):
+            return ParsedQuantity(max(numbers), qualifier or "range")
+        return ParsedQuantity(numbers[0], qualifier)
+    value = _word_number(phrase)
+    if value is None:
+        return None
+    return ParsedQuantity(value, qualifier)
+
+
+# --- money -----------------------------------------------------------------
+
+_CURRENCY_SYMBOLS: list[tuple[str, str]] = [
+    ("us$", "USD"),
+    ("usd", "USD"),
+    ("a$", "AUD"),
+    ("aud", "AUD"),
+    ("c$", "CAD"),
+    ("cad", "CAD"),
+    ("nz$", "NZD"),
+    ("s$", "SGD"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("eur", "EUR"),
+    ("euros", "EUR"),
+    ("euro", "EUR"),
+    ("£", "GBP"),
+    ("gbp", "GBP"),
+    ("pounds", "GBP"),
+    ("¥", "JPY"),
+    ("yen", "JPY"),
+    ("jpy", "JPY"),
+    ("₹", "INR"),
+    ("rs.", "INR"),
+    ("rs", "INR"),
+    ("inr", "INR"),
+    ("rupees", "INR"),
+    ("rubles", "RUB"),
+    ("roubles", "RUB"),
+    ("rub", "RUB"),
+    ("₽", "RUB"),
+    ("won", "KRW"),
+    ("krw", "KRW"),
+    ("₩", "KRW"),
+    ("yuan", "CNY"),
+    ("rmb", "CNY"),
+    ("cny", "CNY"),
+    ("dollars", "USD"),
+    ("dollar", "USD"),
+    ("rand", "ZAR"),
+    ("zar", "ZAR"),
+    ("sek", "SEK"),
+    ("kronor", "SEK"),
+    ("nok", "NOK"),
+    ("chf", "CHF"),
+    ("shekels", "ILS"),
+    ("nis", "ILS"),
+    ("lira", "TRY"),
+    ("reais", "BRL"),
+    ("r$", "BRL"),
+    ("zloty", "PLN"),
+    ("pln", "PLN"),
+]
+_MULTIPLIERS: dict[str, float] = {
+    "trillion": 1e12,
+    "tn": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "bln": 1e9,
+    "b": 1e9,
+    "million": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "crore": 1e7,
+    "crores": 1e7,
+    "cr": 1e7,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "thousand": 1e3,
+    "k": 1e3,
+}
+_AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+_MULTIPLIER_RE = re.compile(
+    r"^\s*(" + "|".join(sorted(_MULTIPLIERS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class ParsedMoney:
+    amount: float
+    currency: str
+    qualifier: str | None
+
+    @property
+    def usd(self) -> float | None:
+        """Only USD amounts have a USD value: we never invent an exchange rate."""
+        return self.amount if self.currency == "USD" else None
+
+
+def _currency_of(phrase: str) -> str | None:
+    lowered = phrase.lower()
+    for symbol, code in _CURRENCY_SYMBOLS:
+        if symbol.isalpha() or symbol.endswith("."):
+            if re.search(rf"(?<![a-z]){re.escape(symbol)}(?![a-z])", lowered):
+                return code
+        elif symbol in lowered:
+            return code
+    return None
+
+
+def parse_money(phrase: str | None, context: str = "") -> ParsedMoney | None:
+    """'$2.35 billion' -> 2.35e9 USD; '€1.2bn' -> 1.2e9 EUR; 'Rs 500 crore' -> 5e9 INR.
+
+    `context` is the text just before the mention, searched for a qualifier
+    ("an estimated cost of", "up to") that the mention itself may not include.
+    """
+    if not phrase:
+        return None
+    match = _AMOUNT.search(phrase)
+    if not match:
+        return None
+    currency = _currency_of(phrase)
+    if currency is None:
+        return None
+    amount = float(match.group(1).replace(",", ""))
+    tail = phrase[match.end() :]
+    multiplier = _MULTIPLIER_RE.match(tail)
+    if multiplier:
+        amount *= _MULTIPLIERS[multiplier.group(1).lower()]
+    qualifier = qualifier_of(phrase) or qualifier_of(context[-40:])
+    return ParsedMoney(round(amount, 2), currency, qualifier)
+
+
+# --- dates -----------------------------------------------------------------
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?\b", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.IGNORECASE)
+_MONTH_ONLY = re.compile(rf"\b({_MONTH_RE})\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    iso: str | None
+    precision: DatePrecision
+
+
+def _previous_if_future(day: dt.date, published: dt.date) -> dt.date:
+    """A month and day written without a year is the latest one not after publication."""
+    if day > published:
+        try:
+            return day.replace(year=day.year - 1)
+        except ValueError:
+            return day
+    return day
+
+
+def resolve_date(phrase: str | None, published: dt.date | None) -> ResolvedDate | None:
+    """Resolve a date mention; the year comes from the mention or the article's date, never a guess.
+
+    'November 17' with published 2025-11-20 -> 2025-11-17; without a published
+    date and no year in the mention, the ISO date is None.
+    """
+    if not phrase or not phrase.strip():
+        return None
+    iso = _ISO_DATE.search(phrase)
+    if iso:
+        try:
+            day = dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+            return ResolvedDate(day.isoformat(), DatePrecision.day)
+        except ValueError:
+            return None
+    year_match = _YEAR.search(phrase)
+    year = int(year_match.group(1)) if year_match else None
+    month: int | None = None
+    day_of_month: int | None = None
+    if m := _MONTH_DAY.search(phrase):
+        month, day_of_month = _MONTHS[m.group(1).lower()], int(m.group(2))
+    elif m := _DAY_MONTH.search(phrase):
+        month, day_of_month = _MONTHS[m.group(2).lower()], int(m.group(1))
+    elif m := _MONTH_ONLY.search(phrase):
+        month = _MONTHS[m.group(1).lower()]
+    relative = _relative(phrase, published)
+    if relative is not None:
+        return relative
+    if month is None:
+        if year is not None:
+            return ResolvedDate(str(year), DatePrecision.year)
+        return ResolvedDate(None, DatePrecision.unknown)
+    if year is None and published is None:
+        precision = DatePrecision.day if day_of_month else DatePrecision.month
+        return ResolvedDate(None, precision)
+    inferred_year = year if year is not None else published.year  # type: ignore[union-attr]
+    try:
+        if day_of_month:
+            day = dt.date(inferred_year, month, day_of_month)
+            if year is None and published is not None:
+                day = _previous_if_future(day, published)
+            return ResolvedDate(day.isoformat(), DatePrecision.day)
+        first = dt.date(inferred_year, month, 1)
+        if year is None and published is not None:
+            first = _previous_if_future(first, published)
+        return ResolvedDate(first.strftime("%Y-%m"), DatePrecision.month)
+    except ValueError:
+        return ResolvedDate(None, DatePrecision.unknown)
+
+
+def _relative(phrase: str, published: dt.date | None) -> ResolvedDate | None:
+    lowered = phrase.lower()
+    if published is None:
+        return None
+    if re.search(r"\b(today|this morning|tonight)\b", lowered):
+        return ResolvedDate(published.isoformat(), DatePrecision.day)
+    if "yesterday" in lowered:
+        return ResolvedDate((published - dt.timedelta(days=1)).isoformat(), DatePrecision.day)
+    if "last month" in lowered:
+        first = published.replace(day=1) - dt.timedelta(days=1)
+        return ResolvedDate(first.strftime("%Y-%m"), DatePrecision.month)
+    if "this month" in lowered:
+        return ResolvedDate(published.strftime("%Y-%m"), DatePrecision.month)
+    if "last year" in lowered:
+        return ResolvedDate(str(published.year - 1), DatePrecision.year)
+    if "this year" in lowered:
+        return ResolvedDate(str(published.year), DatePrecision.year)
+    return None
+
+
+# --- stage -----------------------------------------------------------------
+
+# Ordered from the furthest stage back: the first rule that matches wins.
+_STAGE_RULES: list[tuple[Stage, re.Pattern[str]]] = [
+    (Stage.cancelled, re.compile(r"\b(cancel(l)?ed|scrapped|called off|terminated)\b", re.I)),
+    (
+        Stage.delivered,
+        re.compile(r"\b(delivered|handed over|took delivery|received the (first|last))\b", re.I),
+    ),
+    (
+        Stage.contract_signed,
+        re.compile(
+            r"\b(signed (a|the)?\s*(contract|deal|agreement)|contract (was|has been) signed|"
+            r"awarded (a|the)?\s*contract|inked)\b",
+            re.I,
+        ),
+    ),
+    (
+        Stage.notified_to_congress,
+        re.compile(
+            r"\bnotif(y|ied|ying|ication)\b.{0,40}\bcongress\b|\bcongress\b.{0,20}\bnotified\b",
+            re.I,
+        ),
+    ),
+    (Stage.approved, re.compile(r"\b(approv(e|ed|es|al)|cleared|green[- ]light(ed)?)\b", re.I)),
+    (
+        Stage.requested,
+        re.compile(r"\b(request(ed|s)?|seeks?|seeking|wants? to buy|plans? to (buy|purchase))\b", re.I),
+    ),
+]
+
+
+def stage_of(evidence_text: str) -> Stage:
+    """The furthest deal stage the evidence states; a DSCA notification is not a contract."""
+    for stage, pattern in _STAGE_RULES:
+        if pattern.search(evidence_text):
+            return stage
+    return Stage.unknown
+
+
+# --- items -----------------------------------------------------------------
+
+_DESIGNATION = re.compile(
+    r"\b([A-Z]{1,5}(?:/[A-Z]{1,5})?-\d{1,4}[A-Za-z]{0,3}(?:-\d{1,3}[A-Z]?)?(?:\s?Block\s?\d+)?)"
+)
+
+_CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "missile",
+        re.compile(r"missile|tomahawk|amraam|hellfire|javelin|patriot|harpoon|stinger", re.I),
+    ),
+    ("helicopter", re.compile(r"helicopter|apache|black hawk|blackhawk|chinook|seahawk", re.I)),
+    ("aircraft", re.compile(r"aircraft|jet|fighter|f-\d+|plane|bomber|drone|uav|airlifter", re.I)),
+    ("ship", re.compile(r"\b(ship|frigate|corvette|submarine|destroyer|vessel|boat)s?\b", re.I)),
+    ("vehicle", re.compile(r"tank|vehicle|armou?red|apc|humvee|truck", re.I)),
+    ("radar", re.compile(r"radar|sensor", re.I)),
+    ("artillery", re.compile(r"artillery|howitzer|himars|rocket launcher|mlrs", re.I)),
+    ("air defence", re.compile(r"air defen[cs]e|s-400|sam system", re.I)),
+    ("munition", re.compile(r"bomb|munition|ammunition|round|shell|torpedo|jdam", re.I)),
+    ("small arms", re.compile(r"rifle|pistol|machine gun|small arms", re.I)),
+]
+
+
+def designations_in(name: str) -> list[str]:
+    """Model designations written in an item name: 'AIM-120D-3 and AIM-120C-8' gives both."""
+    return list(dict.fromkeys(m.group(1) for m in _DESIGNATION.finditer(name)))
+
+
+def category_of(name: str) -> str | None:
+    for category, pattern in _CATEGORIES:
+        if pattern.search(name):
+            return category
+    return None
+
+
+# --- known bodies ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownBody:
+    """A body that news names many ways; one canonical name merges its aliases."""
+
+    name: str
+    kind: str
+    country: str | None
+
+
+_KNOWN_BODIES: list[tuple[re.Pattern[str], KnownBody]] = [
+    (
+        re.compile(r"\b(state department|department of state)\b", re.I),
+        KnownBody("US Department of State", "government_body", "USA"),
+    ),
+    (
+        re.compile(r"\b(defen[cs]e security cooperation agency|dsca)\b", re.I),
+        KnownBody("Defense Security Cooperation Agency", "government_body", "USA"),
+    ),
+    (
+        re.compile(r"\b(pentagon|department of defen[cs]e|defen[cs]e department|dod)\b", re.I),
+        KnownBody("US Department of Defense", "government_body", "USA"),
+    ),
+    (
+        re.compile(r"^(the )?(us |u\.s\. |united states )?congress$", re.I),
+        KnownBody("US Congress", "government_body", "USA"),
+    ),
+    (
+        re.compile(r"\b(gru|main intelligence directorate)\b", re.I),
+        KnownBody("Main Intelligence Directorate (GRU)", "military", "RUS"),
+    ),
+    (
+        re.compile(r"\b(russian )?general staff\b", re.I),
+        KnownBody("Russian General Staff", "military", "RUS"),
+    ),
+    (re.compile(r"^(the )?kremlin$", re.I), KnownBody("Kremlin", "government_body", "RUS")),
+    (re.compile(r"^(the )?nato$", re.I), KnownBody("NATO", "international_org", None)),
+    (
+        re.compile(r"^(the )?(united nations|un)$", re.I),
+        KnownBody("United Nations", "international_org", None),
+    ),
+    (
+        re.compile(r"^(the )?(european union|eu)$", re.I),
+        KnownBody("European Union", "international_org", None),
+    ),
+]
+
+
+def known_body(name: str) -> KnownBody | None:
+    for pattern, body in _KNOWN_BODIES:
+        if pattern.search(name.strip()):
+            return body
+    return None
+
+
+# --- claims ----------------------------------------------------------------
+
+# Sentences of the US DSCA notification template, which every notice repeats.
+_BOILERPLATE = re.compile(
+    r"basic military balance|no difficulty absorbing|difficulty (in )?(absorbing|receiving)|"
+    r"foreign policy and national security (goals|objectives)|"
+    r"(consistent with|support(s)?) (the )?(u\.?s\.?|united states|washington'?s?)? ?foreign policy|"
+    r"adverse impact on (u\.?s\.?|united states) defen[cs]e readiness|"
+    r"force for political stability and economic progress|"
+    r"driving force for political stability|"
+    r"current and future threats|"
+    r"no (known )?offset agreements?",
+    re.I,
+)
+
+
+def is_boilerplate(content: str) -> bool:
+    """True for the standard DSCA template sentences rather than news."""
+    return bool(_BOILERPLATE.search(content))

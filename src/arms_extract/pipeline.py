@@ -1,0 +1,285 @@
+"""One article in, one Extraction out: prompt, call, re-ask, salvage, assemble.
+
+`Extractor` keeps one backend (and one embedded server) alive across many
+articles; `AsyncExtractor` does the same with async calls. Both share every
+step but the HTTP call itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import httpx2 as httpx
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import ValidationError
+
+from ._errors import ExtractionFailed
+from .answer import ArticleAnswer
+from .assemble import assemble
+from .llm import BackendSettings, make_async_client, make_client
+from .local_model import EmbeddedServer
+from .prompts import extraction_messages, prompt_version
+from .records import Article, Extraction, Provenance, Usage
+
+# instructor logs every failed validation at ERROR; re-asks are expected here and
+# reported as warnings on the Extraction, so keep them off the user's terminal.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
+
+
+def as_article(text_or_article: str | Article, published: str | dt.date | None = None) -> Article:
+    """Accept plain text or an Article; plain text gets an id from its content."""
+    if isinstance(text_or_article, Article):
+        if published is not None and text_or_article.published is None:
+            return text_or_article.model_copy(update={"published": _as_date(published)})
+        return text_or_article
+    text = text_or_article
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Article(id=digest, text=text, published=_as_date(published))
+
+
+def _as_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value[:10])
+
+
+@dataclass
+class _Attempt:
+    """What one article's model call produced, before assembly."""
+
+    answer: ArticleAnswer
+    usage: Usage
+    warnings: list[str] = field(default_factory=list)
+
+
+def _usage(raw: Any, requests: int, reasks: int) -> Usage:
+    return Usage(
+        prompt_tokens=int(getattr(raw, "prompt_tokens", 0) or 0),
+        completion_tokens=int(getattr(raw, "completion_tokens", 0) or 0),
+        requests=requests,
+        reasks=reasks,
+    )
+
+
+def _salvage(error: InstructorRetryException) -> _Attempt:
+    """Re-asks ran out: keep the last answer's grounded parts, or fail if it is not even JSON."""
+    cause = error.__cause__
+    if isinstance(cause, IncompleteOutputException):
+        raise ExtractionFailed("the model's answer was cut off at the completion token limit") from None
+    if not isinstance(cause, ValidationError | ValueError) or error.last_completion is None:
+        raise ExtractionFailed(_describe_api_error(cause or error)) from None
+    attempts = error.n_attempts
+    usage = _usage(error.total_usage, attempts, max(attempts - 1, 0))
+    content = error.last_completion.choices[0].message.content or ""
+    try:
+        answer = ArticleAnswer.model_validate_json(content)
+    except ValidationError as invalid:
+        raise ExtractionFailed(
+            f"the model's answer was not valid JSON of the schema after {attempts} attempts: "
+            f"{invalid.errors()[0]['msg']}"
+        ) from None
+    note = f"answer still had ungrounded values after {attempts - 1} re-asks; they were dropped"
+    return _Attempt(answer, usage, [note])
+
+
+def _describe_api_error(error: BaseException) -> str:
+    """A one-line reason that names the failure but never echoes bodies or keys."""
+    if isinstance(error, openai.APIStatusError):
+        return f"the model server answered HTTP {error.status_code} after transport retries"
+    if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
+        return "the model server did not answer within the timeout after transport retries"
+    if isinstance(error, openai.APIConnectionError | httpx.TransportError):
+        return "could not connect to the model server after transport retries"
+    if isinstance(error, IncompleteOutputException):
+        return "the model's answer was cut off at the completion token limit"
+    return f"the model call failed: {type(error).__name__}"
+
+
+class _ExtractorBase:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        model: str | None = None,
+        api_key: str | None = None,
+        *,
+        settings: BackendSettings | None = None,
+        server: EmbeddedServer | None = None,
+    ) -> None:
+        self.settings = settings or BackendSettings.from_env(base_url, model, api_key)
+        self._server = server if self.settings.is_embedded else None
+        if self.settings.is_embedded and self._server is None:
+            self._server = EmbeddedServer()
+        self._owns_server = server is None
+
+    def _resolved_settings(self) -> BackendSettings:
+        """Settings pointing at a running server (starting the embedded one if needed)."""
+        if self._server is None:
+            return self.settings
+        base_url = self._server.start()
+        return self.settings.with_server(base_url, self.settings.model or self._server.model_name)
+
+    def _request(self, article: Article, settings: BackendSettings) -> dict[str, Any]:
+        return {
+            "model": settings.model or "default",
+            "messages": extraction_messages(article.text),
+            "response_model": ArticleAnswer,
+            "context": {"text": article.text},
+            "max_retries": settings.max_reasks,
+            "temperature": settings.temperature,
+            "max_tokens": settings.max_completion_tokens,
+        }
+
+    def _provenance(self, settings: BackendSettings, usage: Usage, started: float) -> Provenance:
+        return Provenance(
+            model=settings.model or "default",
+            backend=self.settings.backend_name,
+            prompt_version=prompt_version(),
+            usage=usage,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+
+    def _finish(
+        self, article: Article, attempt: _Attempt, settings: BackendSettings, started: float
+    ) -> Extraction:
+        sales, claims, actors, warnings = assemble(article, attempt.answer)
+        return Extraction(
+            article=article,
+            sales=sales,
+            claims=claims,
+            actors=actors,
+            provenance=self._provenance(settings, attempt.usage, started),
+            warnings=attempt.warnings + warnings,
+        )
+
+    @staticmethod
+    def _attempt(answer: ArticleAnswer, completion: Any, request: dict[str, Any]) -> _Attempt:
+        """Usage summed over the first call and every re-ask."""
+        total = getattr(answer, "_total_usage", None) or getattr(completion, "usage", None)
+        reasks = int(request["context"].get("reasks", 0))
+        return _Attempt(answer, _usage(total, reasks + 1, reasks))
+
+    def _stop_server(self) -> None:
+        if self._server is not None and self._owns_server:
+            self._server.stop()
+
+
+class Extractor(_ExtractorBase):
+    """Extract many articles with one backend; use as a context manager to stop it cleanly."""
+
+    _client: Any = None
+    _client_url: str | None = None
+
+    def _client_for(self, settings: BackendSettings) -> Any:
+        if self._client is None or self._client_url != settings.base_url:
+            self._client = make_client(settings)
+            self._client_url = settings.base_url
+        return self._client
+
+    def extract(self, text_or_article: str | Article, published: str | dt.date | None = None) -> Extraction:
+        """One article to an Extraction; raises ExtractionFailed with a clear reason."""
+        article = as_article(text_or_article, published)
+        started = time.perf_counter()
+        settings = self._resolved_settings()
+        request = self._request(article, settings)
+        try:
+            answer, completion = self._client_for(settings).create_with_completion(**request)
+            attempt = self._attempt(answer, completion, request)
+        except InstructorRetryException as error:
+            attempt = _salvage(error)
+        except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
+            raise ExtractionFailed(_describe_api_error(error)) from None
+        return self._finish(article, attempt, settings, started)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.client.close()
+            self._client = None
+        self._stop_server()
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncExtractor(_ExtractorBase):
+    """The async twin of Extractor, for many articles in flight at once."""
+
+    _client: Any = None
+    _client_url: str | None = None
+
+    async def extract(
+        self, text_or_article: str | Article, published: str | dt.date | None = None
+    ) -> Extraction:
+        article = as_article(text_or_article, published)
+        started = time.perf_counter()
+        settings = await asyncio.to_thread(self._resolved_settings)
+        if self._client is None or self._client_url != settings.base_url:
+            self._client = make_async_client(settings)
+            self._client_url = settings.base_url
+        request = self._request(article, settings)
+        try:
+            answer, completion = await self._client.create_with_completion(**request)
+            attempt = self._attempt(answer, completion, request)
+        except InstructorRetryException as error:
+            attempt = _salvage(error)
+        except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
+            raise ExtractionFailed(_describe_api_error(error)) from None
+        return self._finish(article, attempt, settings, started)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.client.close()
+            self._client = None
+        await asyncio.to_thread(self._stop_server)
+
+    async def __aenter__(self) -> AsyncExtractor:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def extract(
+    text_or_article: str | Article,
+    published: str | dt.date | None = None,
+    *,
+    base_url: str | None = None,
+    model: str | None = None,
+    api_key: str | None = None,
+) -> Extraction:
+    """Extract one article. For many, keep an `Extractor` so the backend starts once."""
+    with Extractor(base_url, model, api_key) as extractor:
+        return extractor.extract(text_or_article, published)
+
+
+async def aextract(
+    text_or_article: str | Article,
+    published: str | dt.date | None = None,
+    *,
+    base_url: str | None = None,
+    model: str | None = None,
+    api_key: str | None = None,
+) -> Extraction:
+    async with AsyncExtractor(base_url, model, api_key) as extractor:
+        return await extractor.extract(text_or_article, published)
