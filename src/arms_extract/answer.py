@@ -29,6 +29,8 @@ def _nullish_to_none(value: object) -> object:
 
 OptionalMention = Annotated[str | None, BeforeValidator(_nullish_to_none)]
 
+# Every field is required (nullable where a value may be absent): under a grammar the
+# model then writes each key and decides on it, instead of silently skipping it.
 ActorKindName = Literal[
     "country", "government_body", "military", "company", "person", "international_org", "other"
 ]
@@ -36,34 +38,34 @@ ActorKindName = Literal[
 
 class ItemAnswer(BaseModel):
     name: str
-    quantity: OptionalMention = None
+    quantity: OptionalMention
 
 
 class SaleAnswer(BaseModel):
-    seller: OptionalMention = None
-    buyer: OptionalMention = None
-    items: list[ItemAnswer] = []
-    value: OptionalMention = None
-    date: OptionalMention = None
-    status: OptionalMention = None
+    seller: OptionalMention
+    buyer: OptionalMention
+    items: list[ItemAnswer]
+    value: OptionalMention
+    date: OptionalMention
+    status: OptionalMention
 
 
 class ActorAnswer(BaseModel):
     name: str
     kind: ActorKindName
-    title: OptionalMention = None
+    title: OptionalMention
 
 
 class ClaimAnswer(BaseModel):
     speaker: str
-    cue: OptionalMention = None
+    cue: OptionalMention
     quote_start: str
 
 
 class ArticleAnswer(BaseModel):
-    sales: list[SaleAnswer] = []
-    actors: list[ActorAnswer] = []
-    claims: list[ClaimAnswer] = []
+    sales: list[SaleAnswer]
+    actors: list[ActorAnswer]
+    claims: list[ClaimAnswer]
 
     def sale_mentions(self) -> Iterator[tuple[str, str]]:
         """(path, mention) for the sale facts, which are re-asked when not verbatim.

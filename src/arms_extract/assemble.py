@@ -27,6 +27,7 @@ from .normalize import (
     country_in,
     country_name,
     designations_in,
+    is_associated,
     is_boilerplate,
     known_body,
     parse_money,
@@ -34,6 +35,7 @@ from .normalize import (
     resolve_date,
     stage_of,
 )
+from .people import quoted_people, title_before
 from .records import (
     Actor,
     ActorKind,
@@ -217,6 +219,24 @@ class _Assembler:
             title = span.text if span else None
         self.add_actor(answer.name, ActorKind(answer.kind), title)
 
+    def add_quoted_people(self) -> None:
+        """Add the people the article quotes that the model did not list, and fill missing titles."""
+        for span in quoted_people(self.text):
+            if known_body(span.text) or country_code(span.text):
+                continue
+            existing = self.find_actor(span.text)
+            if existing is not None and existing.kind is not ActorKind.person:
+                continue
+            title = title_before(self.text, span)
+            self.add_actor(span.text, ActorKind.person, title.text if title else None)
+        for actor in self.actors.values():
+            if actor.kind is ActorKind.person and actor.title is None and actor.mentions:
+                title = title_before(self.text, actor.mentions[0])
+                actor.title = title.text if title else None
+                if actor.country is None and actor.title:
+                    body = known_body(actor.title)
+                    actor.country = body.country if body else country_in(actor.title)
+
     def party(self, mention: str | None, span: Span | None) -> tuple[str | None, str | None]:
         """(actor id, country code) for a seller or buyer mention."""
         if mention is None or span is None:
@@ -279,6 +299,8 @@ class _Assembler:
                     qualifier=parsed_money.qualifier,
                     evidence=v_span,
                 )
+        associated = [item for item in items if is_associated(item.name)]
+        items = [item for item in items if not is_associated(item.name)]
         if not items and value is None:
             self.warnings.append(f"dropped {path}: no grounded item or value")
             return None
@@ -294,11 +316,17 @@ class _Assembler:
                     evidence=d_span,
                 )
         status_span = self.ground(f"{path}.status", answer.status, anchor, how=ground_loosely)
+        evidence = [s for s in (seller_span, buyer_span, v_span, d_span, status_span) if s is not None]
+        evidence += [s for item in [*items, *associated] for s in item.evidence]
+        evidence = sorted({(s.start, s.end): s for s in evidence}.values(), key=lambda s: s.start)
+        stage = self.stage(status_span, evidence, only_sale)
+        looks_military = any(item.category or item.designations for item in items)
+        if not looks_military and value is None and stage is Stage.unknown:
+            # Small models turn any event into a "sale" (a train attacked, a budget passed).
+            self.warnings.append(f"dropped {path}: no weapon, no price and no deal stage; not an arms sale")
+            return None
         seller_id, seller_country = self.party(answer.seller, seller_span)
         buyer_id, buyer_country = self.party(answer.buyer, buyer_span)
-        evidence = [s for s in (seller_span, buyer_span, v_span, d_span, status_span) if s is not None]
-        evidence += [s for item in items for s in item.evidence]
-        evidence = sorted({(s.start, s.end): s for s in evidence}.values(), key=lambda s: s.start)
         return Sale(
             id=f"sale-{index + 1}",
             seller=seller_id,
@@ -306,8 +334,9 @@ class _Assembler:
             seller_country=seller_country,
             buyer_country=buyer_country,
             items=items,
+            associated=associated,
             value=value,
-            stage=self.stage(status_span, evidence, only_sale),
+            stage=stage,
             date=date,
             evidence=evidence,
         )
@@ -420,6 +449,7 @@ def assemble(
     builder = _Assembler(article)
     for actor in answer.actors:
         builder.actor_from_answer(actor)
+    builder.add_quoted_people()
     fragments = merge_fragments(answer.sales)
     only_sale = len(fragments) == 1
     sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]

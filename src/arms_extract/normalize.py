@@ -553,6 +553,12 @@ def resolve_date(phrase: str | None, published: dt.date | None) -> ResolvedDate 
             return None
     year_match = _YEAR.search(phrase)
     year = int(year_match.group(1)) if year_match else None
+    if year is None and published is not None:
+        # "February of this year", "in March last year"
+        if re.search(r"\bthis year\b", phrase, re.I):
+            year = published.year
+        elif re.search(r"\blast year\b", phrase, re.I):
+            year = published.year - 1
     month: int | None = None
     day_of_month: int | None = None
     if m := _MONTH_DAY.search(phrase):
@@ -561,10 +567,10 @@ def resolve_date(phrase: str | None, published: dt.date | None) -> ResolvedDate 
         month, day_of_month = _MONTHS[m.group(2).lower()], int(m.group(1))
     elif m := _MONTH_ONLY.search(phrase):
         month = _MONTHS[m.group(1).lower()]
-    relative = _relative(phrase, published)
-    if relative is not None:
-        return relative
     if month is None:
+        relative = _relative(phrase, published)
+        if relative is not None:
+            return relative
         if year is not None:
             return ResolvedDate(str(year), DatePrecision.year)
         return ResolvedDate(None, DatePrecision.unknown)
@@ -613,7 +619,11 @@ _STAGE_RULES: list[tuple[Stage, re.Pattern[str]]] = [
     (Stage.cancelled, re.compile(r"\b(cancel(l)?ed|scrapped|called off|terminated)\b", re.I)),
     (
         Stage.delivered,
-        re.compile(r"\b(delivered|handed over|took delivery|received the (first|last))\b", re.I),
+        re.compile(
+            r"\b(delivered(?!\s+(the\s+)?(required\s+)?certification)|handed over|took delivery|"
+            r"received the (first|last))\b",
+            re.I,
+        ),
     ),
     (
         Stage.contract_signed,
@@ -633,16 +643,27 @@ _STAGE_RULES: list[tuple[Stage, re.Pattern[str]]] = [
     (Stage.approved, re.compile(r"\b(approv(e|ed|es|al)|cleared|green[- ]light(ed)?)\b", re.I)),
     (
         Stage.requested,
-        re.compile(r"\b(request(ed|s)?|seeks?|seeking|wants? to buy|plans? to (buy|purchase))\b", re.I),
+        re.compile(
+            r"\b(has|have|had) requested\b|\brequest(ed|s)? (to (buy|purchase)|a possible sale)|"
+            r"\bseeks? to (buy|acquire|purchase)|\bwants? to buy|\bplans? to (buy|purchase|acquire)",
+            re.I,
+        ),
     ),
 ]
 
 
+_NEGATION = re.compile(r"\b(no|not|never|yet to|without|before)\b[^.;]{0,20}$", re.I)
+
+
 def stage_of(evidence_text: str) -> Stage:
-    """The furthest deal stage the evidence states; a DSCA notification is not a contract."""
+    """The furthest deal stage the evidence states; a DSCA notification is not a contract.
+
+    A negated cue ("no contract has been signed yet") does not count.
+    """
     for stage, pattern in _STAGE_RULES:
-        if pattern.search(evidence_text):
-            return stage
+        for match in pattern.finditer(evidence_text):
+            if not _NEGATION.search(evidence_text[max(0, match.start() - 30) : match.start()]):
+                return stage
     return Stage.unknown
 
 
@@ -667,6 +688,20 @@ _CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
     ("munition", re.compile(r"bomb|munition|ammunition|round|shell|torpedo|jdam", re.I)),
     ("small arms", re.compile(r"rifle|pistol|machine gun|small arms", re.I)),
 ]
+
+
+_ASSOCIATED = re.compile(
+    r"^(the |and |other |necessary |related |associated |additional )*"
+    r"(spare|parts|training|support|services?|repairs?|logistics|equipment|documentation|"
+    r"technical|publications|personnel|maintenance|tools|test|materials?|assistance|"
+    r"program management|engineering|transportation)\b",
+    re.I,
+)
+
+
+def is_associated(name: str) -> bool:
+    """Support equipment and services ("spare parts", "personnel training"), not a weapon system."""
+    return bool(_ASSOCIATED.match(name.strip())) and not designations_in(name)
 
 
 def designations_in(name: str) -> list[str]:

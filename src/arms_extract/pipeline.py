@@ -187,8 +187,8 @@ class Extractor(_ExtractorBase):
     def extract(self, text_or_article: str | Article, published: str | dt.date | None = None) -> Extraction:
         """One article to an Extraction; raises ExtractionFailed with a clear reason."""
         article = as_article(text_or_article, published)
-        started = time.perf_counter()
         settings = self._resolved_settings()
+        started = time.perf_counter()
         request = self._request(article, settings)
         try:
             answer, completion = self._client_for(settings).create_with_completion(**request)
@@ -227,8 +227,8 @@ class AsyncExtractor(_ExtractorBase):
         self, text_or_article: str | Article, published: str | dt.date | None = None
     ) -> Extraction:
         article = as_article(text_or_article, published)
-        started = time.perf_counter()
         settings = await asyncio.to_thread(self._resolved_settings)
+        started = time.perf_counter()
         if self._client is None or self._client_url != settings.base_url:
             self._client = make_async_client(settings)
             self._client_url = settings.base_url

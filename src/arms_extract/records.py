@@ -105,6 +105,9 @@ class Sale(BaseModel):
     seller_country: str | None = Field(default=None, description="ISO 3166-1 alpha-3")
     buyer_country: str | None = Field(default=None, description="ISO 3166-1 alpha-3")
     items: list[Item] = Field(default_factory=list)
+    associated: list[Item] = Field(
+        default_factory=list, description="equipment and services sold with the items (spares, training)"
+    )
     value: Money | None = None
     stage: Stage = Stage.unknown
     date: DateValue | None = None

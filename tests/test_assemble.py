@@ -1,0 +1,176 @@
+"""Assembly from a given answer: no model involved, so each rule is checked on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from arms_extract.answer import ActorAnswer, ArticleAnswer, ClaimAnswer, ItemAnswer, SaleAnswer
+from arms_extract.assemble import assemble, merge_fragments
+from arms_extract.records import ActorKind, Article, Stage
+
+from .conftest import seed_text
+
+SEED_003 = seed_text("003_")
+
+
+def sale(**fields: object) -> SaleAnswer:
+    base: dict[str, object] = {
+        "seller": None,
+        "buyer": None,
+        "items": [],
+        "value": None,
+        "date": None,
+        "status": None,
+    }
+    base.update(fields)
+    return SaleAnswer.model_validate(base)
+
+
+def test_seed_003_answer_assembles_to_a_grounded_normalised_sale() -> None:
+    answer = ArticleAnswer(
+        sales=[
+            sale(
+                seller="The United States",
+                buyer="Japan",
+                items=[
+                    ItemAnswer(name="AIM-120D-3 advanced medium-range missile", quantity="up to 1,200"),
+                    ItemAnswer(name="spare parts", quantity=None),
+                ],
+                value="$3.64 billion",
+                date="January 3",
+                status="notified the US Congress",
+            )
+        ],
+        actors=[
+            ActorAnswer(name="The United States", kind="government_body", title=None),
+            ActorAnswer(name="US State Department", kind="government_body", title=None),
+            ActorAnswer(name="DSCA", kind="government_body", title=None),
+            ActorAnswer(name="Antony Blinken", kind="person", title="US Secretary of State"),
+        ],
+        claims=[
+            ClaimAnswer(
+                speaker="the US State Department",
+                cue="said",
+                quote_start="this purchase would be consistent with Washington's foreign policy",
+            )
+        ],
+    )
+    article = Article(id="003", text=SEED_003, published=dt.date(2025, 1, 4))
+    sales, claims, actors, warnings = assemble(article, answer)
+    assert warnings == []
+    [s] = sales
+    assert (s.seller_country, s.buyer_country) == ("USA", "JPN")
+    assert s.stage is Stage.notified_to_congress
+    assert [(i.name, i.quantity, i.quantity_qualifier) for i in s.items] == [("AIM-120D-3", 1200, "up to")]
+    assert [i.name for i in s.associated] == ["spare parts"]
+    assert s.value is not None and s.value.usd == 3.64e9
+    assert s.date is not None and s.date.iso == "2025-01-03"
+    for span in s.evidence:
+        assert SEED_003[span.start : span.end] == span.text
+    kinds = {a.name: a.kind for a in actors}
+    # "The United States" is a country whatever kind the model gave it.
+    assert kinds["United States"] is ActorKind.country
+    assert kinds["US Department of State"] is ActorKind.government_body
+    blinken = next(a for a in actors if a.name == "Antony Blinken")
+    assert (blinken.title, blinken.country) == ("US Secretary of State", "USA")
+    [claim] = claims
+    state = next(a for a in actors if a.name == "US Department of State")
+    assert claim.speaker == state.id
+    assert claim.is_boilerplate
+    assert claim.content.endswith("stationed there.")
+    assert s.seller == next(a.id for a in actors if a.name == "United States")
+
+
+def test_ungrounded_mentions_are_dropped_with_a_warning() -> None:
+    answer = ArticleAnswer(
+        sales=[
+            sale(
+                buyer="Japan",
+                items=[ItemAnswer(name="Patriot batteries", quantity="6")],
+                value="$3.64 billion",
+            )
+        ],
+        actors=[ActorAnswer(name="Lockheed Martin", kind="company", title=None)],
+        claims=[
+            ClaimAnswer(speaker="Pentagon", cue="said", quote_start="nothing like this is written anywhere")
+        ],
+    )
+    sales, claims, actors, warnings = assemble(Article(id="x", text=SEED_003), answer)
+    assert [s.items for s in sales] == [[]]
+    assert sales[0].value is not None
+    assert claims == []
+    assert "Lockheed Martin" not in {a.name for a in actors}
+    assert any("'Patriot batteries': not found" in w for w in warnings)
+    assert any("'Lockheed Martin': not found" in w for w in warnings)
+    assert any("quote_start" in w for w in warnings)
+
+
+def test_a_price_split_off_as_its_own_sale_is_merged_back() -> None:
+    merged = merge_fragments(
+        [
+            sale(
+                seller="the United States", buyer="Japan", items=[ItemAnswer(name="missiles", quantity=None)]
+            ),
+            sale(value="$3.64 billion", date="January 3"),
+        ]
+    )
+    assert len(merged) == 1
+    assert (merged[0].value, merged[0].date) == ("$3.64 billion", "January 3")
+
+
+def test_two_real_sales_stay_apart() -> None:
+    sales = [
+        sale(buyer="Japan", items=[ItemAnswer(name="missiles", quantity=None)], value="$1 billion"),
+        sale(buyer="Korea", items=[ItemAnswer(name="jets", quantity=None)], value="$2 billion"),
+    ]
+    assert len(merge_fragments(sales)) == 2
+
+
+def test_an_event_that_is_not_a_sale_is_dropped() -> None:
+    text = "Gunmen attacked a train of 42 wagons on Tuesday, the agency reported."
+    answer = ArticleAnswer(
+        sales=[
+            sale(seller="Gunmen", items=[ItemAnswer(name="train", quantity="42 wagons")], date="on Tuesday")
+        ],
+        actors=[],
+        claims=[],
+    )
+    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert sales == []
+    assert any("not an arms sale" in w for w in warnings)
+
+
+def test_direct_quote_and_reported_speech() -> None:
+    text = 'The minister said "we will buy the jets this year." Later the ministry said the jets would come.'
+    answer = ArticleAnswer(
+        sales=[],
+        actors=[],
+        claims=[
+            ClaimAnswer(speaker="The minister", cue="said", quote_start="we will buy the jets this year"),
+            ClaimAnswer(speaker="the ministry", cue="said", quote_start="the jets would come"),
+        ],
+    )
+    _, claims, actors, _ = assemble(Article(id="x", text=text), answer)
+    assert [c.direct for c in claims] == [True, False]
+    assert claims[0].content == "we will buy the jets this year."
+    assert all(c.speaker in {a.id for a in actors} for c in claims)
+
+
+def test_aliases_of_one_body_are_merged() -> None:
+    text = "The State Department approved it. The US State Department and the Department of State agree."
+    answer = ArticleAnswer(
+        sales=[],
+        actors=[
+            ActorAnswer(name="The State Department", kind="government_body", title=None),
+            ActorAnswer(name="US State Department", kind="other", title=None),
+            ActorAnswer(name="Department of State", kind="person", title=None),
+        ],
+        claims=[],
+    )
+    _, _, actors, _ = assemble(Article(id="x", text=text), answer)
+    [state] = actors
+    assert state.kind is ActorKind.government_body
+    assert state.country == "USA"
+    assert len(state.mentions) >= 3
+    for span in state.mentions:
+        assert text[span.start : span.end] == span.text

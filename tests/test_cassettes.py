@@ -1,0 +1,163 @@
+"""The seed articles through the real HTTP path, replayed from recordings of the embedded model.
+
+Record again with `pytest -m cassette --record-mode=rewrite` (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from arms_extract import ActorKind, Extraction, Extractor, Span, Stage
+from arms_extract.inputs import read_articles
+
+from .conftest import FIXTURES, SEEDS, seed_text
+
+pytestmark = pytest.mark.cassette
+
+
+def all_spans(extraction: Extraction) -> list[Span]:
+    spans: list[Span] = []
+    for sale in extraction.sales:
+        spans += sale.evidence
+        for item in [*sale.items, *sale.associated]:
+            spans += item.evidence
+        if sale.value:
+            spans.append(sale.value.evidence)
+        if sale.date:
+            spans.append(sale.date.evidence)
+    for claim in extraction.claims:
+        spans += claim.evidence
+    for actor in extraction.actors:
+        spans += actor.mentions
+    return spans
+
+
+def assert_grounded(extraction: Extraction) -> None:
+    text = extraction.article.text
+    spans = all_spans(extraction)
+    assert spans, "an extraction with records must carry evidence"
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+
+
+def actor_named(extraction: Extraction, *needles: str):  # type: ignore[no-untyped-def]
+    for actor in extraction.actors:
+        names = " | ".join([actor.name, *actor.aliases]).casefold()
+        if all(n.casefold() in names for n in needles):
+            return actor
+    raise AssertionError(f"no actor named {needles}: {[a.name for a in extraction.actors]}")
+
+
+@pytest.fixture(scope="module")
+def seed_000(extractor: Extractor, vcr_for_module) -> Extraction:  # type: ignore[no-untyped-def]
+    with vcr_for_module("seed_000.yaml"):
+        return extractor.extract(seed_text("000_"))
+
+
+@pytest.fixture(scope="module")
+def seed_003(extractor: Extractor, vcr_for_module) -> Extraction:  # type: ignore[no-untyped-def]
+    with vcr_for_module("seed_003.yaml"):
+        return extractor.extract(seed_text("003_"))
+
+
+def test_seed_000_tomahawk_sale(seed_000: Extraction) -> None:
+    assert len(seed_000.sales) == 1
+    sale = seed_000.sales[0]
+    assert (sale.seller_country, sale.buyer_country) == ("USA", "JPN")
+    tomahawks = [i for i in sale.items if "tomahawk" in i.name.casefold() and "missile" in i.name.casefold()]
+    assert [i.quantity for i in tomahawks] == [400]
+    assert sale.value is not None
+    assert (sale.value.amount, sale.value.currency, sale.value.usd) == (2.35e9, "USD", 2.35e9)
+    assert sale.stage is Stage.notified_to_congress
+    assert_grounded(seed_000)
+
+
+def test_seed_003_amraam_sale(seed_003: Extraction) -> None:
+    assert len(seed_003.sales) == 1
+    sale = seed_003.sales[0]
+    assert (sale.seller_country, sale.buyer_country) == ("USA", "JPN")
+    designations = {d for item in sale.items for d in item.designations}
+    assert {"AIM-120D-3", "AIM-120C-8"} <= designations
+    amraams = [i for i in sale.items if {"AIM-120D-3", "AIM-120C-8"} & set(i.designations)]
+    assert all(i.quantity == 1200 and i.quantity_qualifier == "up to" for i in amraams)
+    assert sale.value is not None
+    assert (sale.value.amount, sale.value.currency, sale.value.usd) == (3.64e9, "USD", 3.64e9)
+    assert sale.stage is Stage.notified_to_congress
+    assert_grounded(seed_003)
+
+
+def test_seed_actors_have_the_right_kind(seed_000: Extraction, seed_003: Extraction) -> None:
+    for extraction in (seed_000, seed_003):
+        state = actor_named(extraction, "department of state")
+        assert (state.kind, state.country) == (ActorKind.government_body, "USA")
+        assert actor_named(extraction, "united states").kind is ActorKind.country
+        assert actor_named(extraction, "japan").kind is ActorKind.country
+    dsca = actor_named(seed_003, "defense security cooperation agency")
+    assert (dsca.kind, dsca.country) == (ActorKind.government_body, "USA")
+    assert actor_named(seed_000, "zakharova").kind is ActorKind.person
+    assert actor_named(seed_000, "kostyukov").kind is ActorKind.person
+
+
+def test_seed_claims_are_grounded_and_attributed(seed_000: Extraction, seed_003: Extraction) -> None:
+    for extraction in (seed_000, seed_003):
+        assert extraction.claims
+        actor_ids = {a.id for a in extraction.actors}
+        for claim in extraction.claims:
+            assert claim.speaker is None or claim.speaker in actor_ids
+            assert claim.content in extraction.article.text
+
+
+def test_provenance_is_filled(seed_000: Extraction) -> None:
+    provenance = seed_000.provenance
+    assert provenance.model == "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    assert provenance.prompt_version
+    assert provenance.usage.prompt_tokens > 500
+    assert provenance.usage.completion_tokens > 50
+    assert provenance.usage.requests == provenance.usage.reasks + 1
+
+
+def test_no_sale_article_yields_no_sale(extractor: Extractor, vcr_for_module) -> None:  # type: ignore[no-untyped-def]
+    [item] = list(read_articles(FIXTURES / "no_sale_article.json"))
+    assert item.article is not None
+    with vcr_for_module("no_sale.yaml"):
+        extraction = extractor.extract(item.article)
+    assert extraction.sales == []
+    for span in all_spans(extraction):
+        assert extraction.article.text[span.start : span.end] == span.text
+
+
+def test_cli_json_on_a_seed(model_backend, vcr_for_module, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The CLI's JSON contract, on the recorded seed 000 exchange, plus a bad file beside it."""
+    from typer.testing import CliRunner
+
+    from arms_extract.cli import app
+
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\xff\xfe\x00\x00binary")
+    seed = next(SEEDS.glob("000_*.txt"))
+    args = ["extract", "--json", "--base-url", model_backend.base_url, "--model", model_backend.model]
+    with vcr_for_module("seed_000.yaml", replay_only=True):
+        result = CliRunner().invoke(app, [*args, str(seed), str(broken)])
+    assert result.exit_code == 1, result.output
+    assert f"{broken}: looks like a binary file" in result.stderr
+    [record] = json.loads(result.stdout)
+    text = record["article"]["text"]
+    [sale] = record["sales"]
+    assert (sale["seller_country"], sale["buyer_country"]) == ("USA", "JPN")
+    assert sale["value"] == {
+        "amount": 2.35e9,
+        "currency": "USD",
+        "usd": 2.35e9,
+        "qualifier": sale["value"]["qualifier"],
+        "evidence": sale["value"]["evidence"],
+    }
+    assert any(item["quantity"] == 400 for item in sale["items"])
+    assert sale["stage"] == "notified_to_congress"
+    for span in sale["evidence"]:
+        assert text[span["start"] : span["end"]] == span["text"]
+    for claim in record["claims"]:
+        assert claim["speaker_name"] and claim["content"]
+    for actor in record["actors"]:
+        assert {"name", "kind", "country"} <= actor.keys()

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import pytest
+
+from arms_extract.grounding import (
+    extend_to_clause_end,
+    find_all,
+    ground,
+    ground_item_name,
+    ground_loosely,
+    ground_paraphrase,
+    ground_prefix,
+)
+
+
+def check(text: str, span) -> None:  # type: ignore[no-untyped-def]
+    assert span is not None
+    assert text[span.start : span.end] == span.text
+
+
+def test_exact_match_gives_offsets() -> None:
+    text = "The United States has agreed to sell Japan 400 Tomahawk cruise missiles."
+    span = ground(text, "400 Tomahawk cruise missiles")
+    check(text, span)
+    assert (span.start, span.end) == (43, 71)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "expected"),
+    [
+        ("the STATE Department said", "State Department", "STATE Department"),
+        ("worth $2.35\n  billion in all", "$2.35 billion", "$2.35\n  billion"),
+        ("Japan\u2019s ability to respond", "Japan's ability", "Japan\u2019s ability"),
+        ("\u201cThis proposed sale\u201d, it said", '"This proposed sale"', "\u201cThis proposed sale\u201d"),
+        ("in the Asia\u2013Pacific region.", "Asia-Pacific region.", "Asia\u2013Pacific region."),
+        ("the deal was approved.", "the deal was approved", "the deal was approved"),
+    ],
+)
+def test_case_whitespace_and_quote_variants(text: str, mention: str, expected: str) -> None:
+    span = ground(text, mention)
+    check(text, span)
+    assert span.text == expected
+
+
+def test_dropped_final_full_stop_is_still_found() -> None:
+    text = "He said no more, and left"
+    check(text, ground(text, "said no more."))
+
+
+def test_non_ascii_text_offsets_are_character_offsets() -> None:
+    text = (
+        "Die Bundeswehr erhält 35 F-35A; Müller sagte: «Straße frei» für Ελλάδα und 日本 kauft 400 Tomahawk."
+    )
+    for mention in ("Müller", "«Straße frei»", "Ελλάδα", "日本", "400 Tomahawk"):
+        span = ground(text, mention)
+        check(text, span)
+        assert span.text == mention
+
+
+def test_casefold_expansion_keeps_offsets_right() -> None:
+    # "ß".casefold() is "ss": the folded text is longer than the original.
+    text = "Die Straße von Hormus und STRASSE 2"
+    spans = find_all(text, "strasse")
+    assert [s.text for s in spans] == ["Straße", "STRASSE"]
+    for span in spans:
+        check(text, span)
+
+
+def test_repeated_mentions_all_found_and_nearest_chosen() -> None:
+    text = "Japan buys missiles. Later, Japan said more. Finally Japan paid."
+    spans = find_all(text, "Japan")
+    assert [s.start for s in spans] == [0, 28, 53]
+    assert ground(text, "Japan", near=50).start == 53
+    assert ground(text, "Japan", near=25).start == 28
+    assert ground(text, "Japan").start == 0
+
+
+def test_absent_mention_is_none() -> None:
+    assert ground("The United States sells missiles.", "$2.35 billion") is None
+    assert ground("anything", "") is None
+    assert ground("anything", "   ") is None
+
+
+def test_item_name_falls_back_to_a_designation_prefix() -> None:
+    text = "up to 1,200 AIM-120D-3 and AIM-120C-8 advanced medium-range air-to-air missiles"
+    span = ground_item_name(text, "AIM-120D-3 advanced medium-range air-to-air missile")
+    check(text, span)
+    assert span.text == "AIM-120D-3"
+    # One common word is not enough to stand for an item.
+    assert ground_item_name("the advanced radar", "advanced torpedoes") is None
+
+
+def test_prefix_and_clause_end() -> None:
+    text = 'He said "the sale will go ahead soon" and left. Next sentence.'
+    span = ground_prefix(text, "the sale will go ahead tomorrow", min_words=4)
+    check(text, span)
+    assert span.text == "the sale will go ahead"
+    clause = extend_to_clause_end(text, span)
+    assert clause.text == "the sale will go ahead soon"
+
+
+def test_loose_grounding_accepts_other_word_endings() -> None:
+    text = "The Department of State has decided to approve the sale by notifying Congress."
+    assert ground_loosely(text, "approved").text == "approve"
+    assert ground_loosely(text, "notified Congress").text == "notifying Congress"
+    assert ground_loosely(text, "signed a contract") is None
+
+
+def test_paraphrase_is_grounded_to_the_article_sentence() -> None:
+    text = (
+        "On August 15, Igor Kostyukov said that the United States plans to create two brigades "
+        "with hypersonic missiles in the region. Other news follows."
+    )
+    span = ground_paraphrase(text, "Washington plans to create two brigades with hypersonic missiles")
+    check(text, span)
+    assert span.text.startswith("plans to create two brigades")
+    assert span.text.endswith("region.")
+    assert ground_paraphrase(text, "Tokyo will buy fighter jets from France soon") is None

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from arms_extract.normalize import (
+    category_of,
+    country_code,
+    country_in,
+    designations_in,
+    is_associated,
+    is_boilerplate,
+    known_body,
+    parse_money,
+    parse_quantity,
+    resolve_date,
+    stage_of,
+)
+from arms_extract.records import DatePrecision, Stage
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Japan", "JPN"),
+        ("the United States", "USA"),
+        ("U.S.", "USA"),
+        ("US", "USA"),
+        ("America", "USA"),
+        ("Washington", "USA"),
+        ("Britain", "GBR"),
+        ("South Korea", "KOR"),
+        ("Republic of Korea", "KOR"),
+        ("Taiwan", "TWN"),
+        ("TECRO", "TWN"),
+        ("Japanese", "JPN"),
+        ("Indian", "IND"),
+        ("Emirati", "ARE"),
+        ("Government of Japan", "JPN"),
+        ("Japan's", "JPN"),
+        ("Saudi Arabia", "SAU"),
+        ("Germany", "DEU"),
+        ("Burkina Faso", "BFA"),
+    ],
+)
+def test_country_codes(name: str, code: str) -> None:
+    assert country_code(name) == code
+
+
+@pytest.mark.parametrize("name", ["Lockheed Martin", "the Pentagon", "", None, "missiles", "Renamo"])
+def test_not_countries_stay_null(name: str | None) -> None:
+    assert country_code(name) is None
+
+
+def test_country_in_a_longer_phrase() -> None:
+    assert country_in("Burkina Faso's Air Force") == "BFA"
+    assert country_in("the US State Department") == "USA"
+    assert country_in("Russian Foreign Ministry spokeswoman") == "RUS"
+    assert country_in("the South Korean Navy") == "KOR"
+    # Two different countries: ambiguous, so no answer rather than a guess.
+    assert country_in("France and Germany") is None
+    assert country_in("Lockheed Martin") is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "amount", "currency", "usd", "qualifier"),
+    [
+        ("$2.35 billion", 2.35e9, "USD", 2.35e9, None),
+        ("US$593 million", 593e6, "USD", 593e6, None),
+        ("€1.2bn", 1.2e9, "EUR", None, None),
+        ("£300m", 300e6, "GBP", None, None),
+        ("Rs 500 crore", 5e9, "INR", None, None),
+        ("2.35 bn dollars", 2.35e9, "USD", 2.35e9, None),
+        ("an estimated cost of $2.43 billion", 2.43e9, "USD", 2.43e9, "estimated"),
+        ("up to $3.64 billion", 3.64e9, "USD", 3.64e9, "up to"),
+        ("about $1,200,000", 1.2e6, "USD", 1.2e6, "about"),
+        ("$45 million", 45e6, "USD", 45e6, None),
+    ],
+)
+def test_money(phrase: str, amount: float, currency: str, usd: float | None, qualifier: str | None) -> None:
+    parsed = parse_money(phrase)
+    assert parsed is not None
+    assert (parsed.amount, parsed.currency, parsed.usd, parsed.qualifier) == (
+        amount,
+        currency,
+        usd,
+        qualifier,
+    )
+
+
+def test_money_qualifier_from_preceding_context() -> None:
+    parsed = parse_money("$2.35 billion", context="equipment at an estimated cost of ")
+    assert parsed is not None and parsed.qualifier == "estimated"
+
+
+@pytest.mark.parametrize("phrase", ["2.35 billion", "a lot of money", "", None, "400 missiles"])
+def test_money_without_currency_or_amount_is_null(phrase: str | None) -> None:
+    assert parse_money(phrase) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "qualifier"),
+    [
+        ("400", 400, None),
+        ("up to 1,200", 1200, "up to"),
+        ("Seventy (70)", 70, None),
+        ("two", 2, None),
+        ("a dozen", 12, None),
+        ("twenty-four", 24, None),
+        ("as many as 36", 36, "up to"),
+        ("about 50", 50, "about"),
+        ("10 to 12", 12, "range"),
+        ("at least 3", 3, "at least"),
+    ],
+)
+def test_quantities(phrase: str, value: int, qualifier: str | None) -> None:
+    parsed = parse_quantity(phrase)
+    assert parsed is not None
+    assert (parsed.value, parsed.qualifier) == (value, qualifier)
+
+
+@pytest.mark.parametrize("phrase", ["several", "", None, "many missiles", "1.5%"])
+def test_quantities_that_stay_null(phrase: str | None) -> None:
+    parsed = parse_quantity(phrase)
+    assert parsed is None or parsed.value is None
+
+
+def test_dates_resolve_against_publication() -> None:
+    published = dt.date(2024, 11, 20)
+    assert resolve_date("on November 17", published).iso == "2024-11-17"
+    # A month and day after publication belong to the previous year.
+    assert resolve_date("December 3", published).iso == "2023-12-03"
+    assert resolve_date("January 3", dt.date(2025, 1, 4)).iso == "2025-01-03"
+    assert resolve_date("last month", published).iso == "2024-10"
+    last_month = resolve_date("last month", published)
+    assert last_month.precision is DatePrecision.month
+    assert resolve_date("In February of this year", published).iso == "2024-02"
+    assert resolve_date("yesterday", published).iso == "2024-11-19"
+
+
+def test_dates_never_invent_a_year() -> None:
+    resolved = resolve_date("November 17", None)
+    assert resolved is not None
+    assert resolved.iso is None
+    assert resolved.precision is DatePrecision.day
+    assert resolve_date("August 2019", None).iso == "2019-08"
+    assert resolve_date("in 2022", None).iso == "2022"
+    assert resolve_date("soon", None).iso is None
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        (
+            "The DSCA delivered the required certification notifying Congress of this possible sale",
+            Stage.notified_to_congress,
+        ),
+        ("The State Department has approved a possible sale", Stage.approved),
+        ("India signed a contract with Dassault for 36 Rafale jets", Stage.contract_signed),
+        ("The first two aircraft were delivered in March", Stage.delivered),
+        ("The deal was cancelled after the coup", Stage.cancelled),
+        ("The Government of Japan has requested to buy 400 missiles", Stage.requested),
+        ("Vale did not immediately respond to requests for comment", Stage.unknown),
+        ("Tanks rolled through the parade", Stage.unknown),
+    ],
+)
+def test_stage(text: str, stage: Stage) -> None:
+    assert stage_of(text) is stage
+
+
+def test_notification_is_not_a_contract() -> None:
+    assert stage_of("DSCA notified Congress of the possible sale; no contract has been signed yet") is (
+        Stage.notified_to_congress
+    )
+
+
+def test_designations_and_categories() -> None:
+    assert designations_in("AIM-120D-3 and AIM-120C-8 missiles") == ["AIM-120D-3", "AIM-120C-8"]
+    assert designations_in("F-16 Block 70 aircraft") == ["F-16 Block 70"]
+    assert designations_in("Tomahawk cruise missiles") == []
+    assert category_of("Tomahawk cruise missiles") == "missile"
+    assert category_of("AH-64E Apache helicopters") == "helicopter"
+    assert category_of("a train") is None
+
+
+def test_associated_equipment_is_not_a_major_item() -> None:
+    for name in ("spare parts", "personnel training", "related equipment", "technical support"):
+        assert is_associated(name)
+    for name in ("Tomahawk cruise missiles", "AIM-120D-3", "Tomahawk tactical control systems"):
+        assert not is_associated(name)
+
+
+def test_known_bodies_merge_aliases() -> None:
+    names = ["the State Department", "the US State Department", "the Department of State"]
+    assert {known_body(n).name for n in names} == {"US Department of State"}  # type: ignore[union-attr]
+    assert known_body("DSCA").country == "USA"  # type: ignore[union-attr]
+    assert known_body("Main Intelligence Directorate (GRU)").country == "RUS"  # type: ignore[union-attr]
+    assert known_body("Lockheed Martin") is None
+
+
+def test_dsca_boilerplate() -> None:
+    assert is_boilerplate("The proposed sale will not alter the basic military balance in the region.")
+    assert is_boilerplate("Japan will have no difficulty absorbing this equipment into its armed forces.")
+    assert is_boilerplate("This sale is consistent with U.S. foreign policy and national security goals")
+    assert not is_boilerplate("Russia was going to monitor US plans to deploy hypersonic missiles in Japan")
