@@ -161,3 +161,14 @@ def test_cli_json_on_a_seed(model_backend, vcr_for_module, tmp_path) -> None:  #
         assert claim["speaker_name"] and claim["content"]
     for actor in record["actors"]:
         assert {"name", "kind", "country"} <= actor.keys()
+
+
+async def test_async_extractor_replays_the_same_exchange(model_backend, vcr_for_module) -> None:  # type: ignore[no-untyped-def]
+    from arms_extract import AsyncExtractor
+
+    async with AsyncExtractor(settings=model_backend) as extractor:
+        with vcr_for_module("seed_003.yaml", replay_only=True):
+            extraction = await extractor.extract(seed_text("003_"))
+    [sale] = extraction.sales
+    assert (sale.buyer_country, sale.value.usd if sale.value else None) == ("JPN", 3.64e9)
+    assert_grounded(extraction)

@@ -204,3 +204,10 @@ def test_dsca_boilerplate() -> None:
     assert is_boilerplate("Japan will have no difficulty absorbing this equipment into its armed forces.")
     assert is_boilerplate("This sale is consistent with U.S. foreign policy and national security goals")
     assert not is_boilerplate("Russia was going to monitor US plans to deploy hypersonic missiles in Japan")
+
+
+def test_short_tokens_are_not_iso_codes_unless_aliased() -> None:
+    assert country_code("SA") is None
+    assert country_code("IT") is None
+    assert country_code("UAE") == "ARE"
+    assert country_in("Brazil\u2019s Vale SA") == "BRA"

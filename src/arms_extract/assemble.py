@@ -35,7 +35,7 @@ from .normalize import (
     resolve_date,
     stage_of,
 )
-from .people import quoted_people, title_before
+from .people import personal_name, quoted_people, stated_source, title_before
 from .records import (
     Actor,
     ActorKind,
@@ -53,6 +53,13 @@ _OPEN_QUOTES = "\u201c\u00ab"
 _CLOSE_QUOTES = "\u201d\u00bb"
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "this", "that", "the statement"}
 _SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019)]*\s+|\n+")
+_SAYING = re.compile(
+    r"\b(sa(id|y)|told|tell|not(ed|es)|stat|announc|report|add|accord|confirm|warn|claim|stress|"
+    r"expla|believ|confiden|argu|insist|den(y|ie)|call|urg|accus|threat|comment|declar|quot|"
+    r"wr(i|o)te|cit|emphas|assert|suggest|express|describ|predict|promis|pledg|vow|acknowledg|"
+    r"admit|clarif|indicat|point|recall|mention|reiterat|underline|highlight|decid)",
+    re.I,
+)
 _SALE_WORDS = re.compile(r"\b(sale|sell|deal|purchase|buy|contract|weapons?|arms)\b", re.I)
 
 
@@ -118,6 +125,9 @@ def _merge_key(name: str, kind: ActorKind) -> str:
         code = country_code(name)
         if code:
             return f"country:{code}"
+    if kind is ActorKind.person:
+        # "Secretary of State Antony Blinken", "Mr Blinken" and "Blinken" are one person.
+        return "person:" + personal_name(name).split()[-1].casefold()
     return "name:" + re.sub(r"^(the|mr|ms|mrs)\.?\s+", "", name.casefold().strip())
 
 
@@ -158,6 +168,9 @@ class _Assembler:
         elif as_country is not None and name.strip()[0].isupper() and kind is not ActorKind.person:
             # "United States" is a country, whatever kind the model gave it.
             kind = ActorKind.country
+        elif kind is ActorKind.country and as_country is None:
+            # A province, a city or a group the model called a country.
+            kind = ActorKind.other
         key = _merge_key(name, kind)
         written = spans[0].text
         existing = self.actors.get(key)
@@ -178,7 +191,12 @@ class _Assembler:
             if country is None and title:
                 title_body = known_body(title)
                 country = title_body.country if title_body else country_in(title)
-            canonical = country_name(as_country) if kind is ActorKind.country and as_country else written
+            if kind is ActorKind.person:
+                canonical = personal_name(written)
+            elif kind is ActorKind.country and as_country:
+                canonical = country_name(as_country)
+            else:
+                canonical = written
         aliases = [written] if written != canonical else []
         actor = Actor(
             id=self._unique_id(slug(canonical)),
@@ -201,7 +219,7 @@ class _Assembler:
 
     def find_actor(self, name: str) -> Actor | None:
         """The actor a free-text name refers to: same merge key, else a name containing it."""
-        for kind in (ActorKind.country, ActorKind.other):
+        for kind in (ActorKind.country, ActorKind.person, ActorKind.other):
             actor = self.actors.get(_merge_key(name, kind))
             if actor is not None:
                 return actor
@@ -362,10 +380,16 @@ class _Assembler:
         content = self.ground(f"{path}.quote_start", answer.quote_start, how=_quote_start)
         if content is None:
             return None
-        speaker_span = self.ground(f"{path}.speaker", answer.speaker, content.start)
+        cue_span = self.ground(f"{path}.cue", answer.cue, content.start)
+        if cue_span is not None and not _SAYING.search(cue_span.text):
+            self.warnings.append(f"dropped {path}: {cue_span.text!r} is not a verb of saying")
+            return None
+        # The article's own attribution ("..., according to the DSCA") beats the model's guess.
+        speaker_span = stated_source(self.text, content) or self.ground(
+            f"{path}.speaker", answer.speaker, content.start
+        )
         if speaker_span is None:
             return None
-        cue_span = self.ground(f"{path}.cue", answer.cue, content.start)
         speaker = None
         if speaker_span.text.casefold().strip() not in _PRONOUNS:
             speaker = self.find_actor(speaker_span.text)

@@ -90,10 +90,13 @@ def find_all(text: str, mention: str, folded: FoldedText | None = None) -> list[
 
 
 def _query_variants(mention: str) -> list[str]:
-    """The folded mention, then without edge punctuation (models add or drop a final '.')."""
+    """The folded mention, then without edge punctuation (models add or drop a final '.'),
+
+    then without a leading "the" that the article does not write ("the Pentagon")."""
     first = _fold_query(mention)
     second = first.strip(_EDGE_PUNCT)
-    return [q for q in dict.fromkeys([first, second]) if q]
+    third = re.sub(r"^the ", "", second)
+    return [q for q in dict.fromkeys([first, second, third]) if q]
 
 
 def _folded_matches(text: str, folded: FoldedText, query: str) -> list[Span]:
@@ -166,6 +169,8 @@ def extend_to_clause_end(text: str, span: Span) -> Span:
     end = match.start() if match else len(text)
     if match and text[match.start()] in ".!?":
         end += 1
+    while end > span.end and text[end - 1] in ", ":
+        end -= 1
     return Span(start=span.start, end=end, text=text[span.start : end])
 
 

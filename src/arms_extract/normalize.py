@@ -216,6 +216,10 @@ def country_code(name: str | None) -> str | None:
     stripped = _LEADING_ARTICLE.sub("", cleaned)
     if stripped.casefold() in _COUNTRY_ALIASES:
         return _COUNTRY_ALIASES[stripped.casefold()]
+    if len(stripped) <= 3:
+        # Short tokens ("SA", "IT", "IN") are words or initials far more often than
+        # ISO codes; only the aliases above may turn them into countries.
+        return None
     for candidate in (cleaned, stripped):
         try:
             return pycountry.countries.lookup(candidate).alpha_3

@@ -84,3 +84,46 @@ def title_before(text: str, name: Span) -> Span | None:
         return None
     start = text.index(stripped, segment_start)
     return Span(start=start, end=start + len(stripped), text=stripped)
+
+
+def personal_name(written: str) -> str:
+    """A name without the title written before it: "Secretary of State Antony Blinken" -> "Antony Blinken"."""
+    words = written.split()
+    kept: list[str] = []
+    for word in reversed(words):
+        token = word.strip(",")
+        if not _NAME_WORD.fullmatch(token) or token.casefold() in _TITLE_WORDS:
+            break
+        kept.insert(0, token)
+    return " ".join(kept) if kept else written.strip()
+
+
+_TOKEN = r"(?:(?:[A-Z]\.)+|[A-Z(][\w'\u2019()-]*)"
+_WHO = rf"(?P<who>{_TOKEN}(?:[ \t]+(?:of[ \t]+the[ \t]+|of[ \t]+)?{_TOKEN})*)"
+_SOURCE_AFTER = re.compile(
+    r"^[\s,\"\u201d]*(?:according to|said|says|noted|told|stated|added)[ \t]+(?:the[ \t]+)?" + _WHO
+)
+_SOURCE_BEFORE = re.compile(
+    _WHO + r",?[ \t]+(?:has[ \t]+|had[ \t]+)?(?:said|says|told[ \t]+\w+|noted|stated|added|announced|warned)"
+    r"(?:[ \t]+on[ \t]+\w+(?:[ \t]+\d+)?)?(?:[ \t]+that)?[\s,:\"\u201c]*$"
+)
+
+
+def stated_source(text: str, content: Span) -> Span | None:
+    """Who the article itself says made a statement: "..., according to the DSCA" right after
+
+    it, or "Pentagon chief Lloyd Austin said that ..." right before it, in the same sentence."""
+    after = text[content.end : content.end + 160]
+    match = _SOURCE_AFTER.match(after)
+    if match:
+        start = content.end + match.start("who")
+        who = match.group("who").rstrip(".,")
+        return Span(start=start, end=start + len(who), text=who)
+    line_start = max(text.rfind(".", 0, content.start), text.rfind("\n", 0, content.start)) + 1
+    before = text[line_start : content.start]
+    match = _SOURCE_BEFORE.search(before)
+    if match:
+        start = line_start + match.start("who")
+        who = match.group("who").rstrip(".,")
+        return Span(start=start, end=start + len(who), text=who)
+    return None

@@ -46,6 +46,15 @@ def as_article(text_or_article: str | Article, published: str | dt.date | None =
     return Article(id=digest, text=text, published=_as_date(published))
 
 
+SYSTEM_PROMPT_TOKENS = 1000  # the instructions and example, measured at about 900
+CHARS_PER_TOKEN = 3.5  # English news with names and numbers; a little under 4 to be safe
+
+
+def max_article_chars(n_ctx: int, completion_tokens: int) -> int:
+    """How long an article fits the context beside the instructions and the answer."""
+    return int((n_ctx - SYSTEM_PROMPT_TOKENS - completion_tokens) * CHARS_PER_TOKEN)
+
+
 def _as_date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
@@ -94,7 +103,11 @@ def _salvage(error: InstructorRetryException) -> _Attempt:
 def _describe_api_error(error: BaseException) -> str:
     """A one-line reason that names the failure but never echoes bodies or keys."""
     if isinstance(error, openai.APIStatusError):
-        return f"the model server answered HTTP {error.status_code} after transport retries"
+        detail = ""
+        if 400 <= error.status_code < 500 and error.status_code not in (401, 403, 429):
+            # The server's reason (e.g. "exceeds the available context size"); never sent to a model.
+            detail = ": " + " ".join(str(error.message).split())[:200]
+        return f"the model server answered HTTP {error.status_code}{detail}"
     if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
         return "the model server did not answer within the timeout after transport retries"
     if isinstance(error, openai.APIConnectionError | httpx.TransportError):
@@ -128,6 +141,12 @@ class _ExtractorBase:
         return self.settings.with_server(base_url, self.settings.model or self._server.model_name)
 
     def _request(self, article: Article, settings: BackendSettings) -> dict[str, Any]:
+        limit = self._max_article_chars()
+        if limit is not None and len(article.text) > limit:
+            raise ExtractionFailed(
+                f"the article has {len(article.text):,} characters; the embedded model's context "
+                f"holds about {limit:,}. Split it, or use a larger model with --base-url"
+            )
         return {
             "model": settings.model or "default",
             "messages": extraction_messages(article.text),
@@ -137,6 +156,12 @@ class _ExtractorBase:
             "temperature": settings.temperature,
             "max_tokens": settings.max_completion_tokens,
         }
+
+    def _max_article_chars(self) -> int | None:
+        """Only the embedded model's context is known here; other servers say so themselves."""
+        if self._server is None:
+            return None
+        return max_article_chars(self._server.n_ctx, self.settings.max_completion_tokens)
 
     def _provenance(self, settings: BackendSettings, usage: Usage, started: float) -> Provenance:
         return Provenance(

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from arms_extract.grounding import ground
+from arms_extract.people import personal_name, quoted_people, stated_source, title_before
+
+from .conftest import seed_text
+
+SEED_000 = seed_text("000_")
+SEED_003 = seed_text("003_")
+
+
+def test_quoted_people_in_seed_000() -> None:
+    spans = quoted_people(SEED_000)
+    assert [s.text for s in spans] == ["Igor Kostyukov", "Fumio Kishida", "Maria Zakharova", "Lloyd Austin"]
+    for span in spans:
+        assert SEED_000[span.start : span.end] == span.text
+
+
+def test_titles_written_before_names() -> None:
+    titles = {s.text: title_before(SEED_000, s) for s in quoted_people(SEED_000)}
+    assert titles["Maria Zakharova"].text == "Russian Foreign Ministry spokeswoman"  # type: ignore[union-attr]
+    assert titles["Igor Kostyukov"].text == (  # type: ignore[union-attr]
+        "the head of the Main Intelligence Directorate (GRU) of the Russian General Staff"
+    )
+    assert titles["Lloyd Austin"].text == "Pentagon chief"  # type: ignore[union-attr]
+    text = "On Monday, Rajnath Singh said so."
+    [span] = quoted_people(text)
+    assert title_before(text, span) is None
+
+
+def test_personal_name_drops_the_title() -> None:
+    assert personal_name("Secretary of State Antony Blinken") == "Antony Blinken"
+    assert personal_name("Mr Blinken") == "Blinken"
+    assert personal_name("Maria Zakharova") == "Maria Zakharova"
+
+
+def test_the_article_attribution_is_found_after_or_before_the_statement() -> None:
+    start = SEED_003.index("This proposed sale will support")
+    end = SEED_003.index("Indo-Pacific region") + len("Indo-Pacific region")
+    full = ground(SEED_003, SEED_003[start:end])
+    assert stated_source(SEED_003, full).text == "US Defense Security Cooperation Agency (DSCA)"  # type: ignore[arg-type,union-attr]
+    reported = ground(SEED_000, "Washington is interested in strengthening security")
+    assert stated_source(SEED_000, reported).text == "Lloyd Austin"  # type: ignore[arg-type,union-attr]
+    plain = "Japan buys jets. The deal is large."
+    assert stated_source(plain, ground(plain, "The deal is large")) is None  # type: ignore[arg-type]
