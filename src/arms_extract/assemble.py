@@ -171,6 +171,9 @@ class _Assembler:
         elif kind is ActorKind.country and as_country is None:
             # A province, a city or a group the model called a country.
             kind = ActorKind.other
+        if kind is not ActorKind.person:
+            # Titles belong to people; for bodies the model fills in acronyms or notes.
+            title = None
         key = _merge_key(name, kind)
         written = spans[0].text
         existing = self.actors.get(key)
