@@ -113,8 +113,6 @@ class ArticleAnswer(BaseModel):
             return self
         problems = self.problems(text)
         if problems:
-            # Counted in the per-call context so concurrent calls keep separate tallies.
-            context["reasks"] = context.get("reasks", 0) + 1
             raise ValueError(
                 "Copy values exactly as written in the article, or use null. " + "; ".join(problems)
             )

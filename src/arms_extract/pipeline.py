@@ -19,9 +19,11 @@ from typing import Any
 import httpx2 as httpx
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import Hooks
 from pydantic import ValidationError
 
 from ._errors import ExtractionFailed
+from ._secrets import redact, register_secret
 from .answer import ArticleAnswer
 from .assemble import assemble
 from .llm import BackendSettings, make_async_client, make_client
@@ -59,6 +61,22 @@ def _as_date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value[:10])
+
+
+class _ParseErrorCounter(Hooks):
+    """Per-call hooks that count failed parses: each one is followed by a re-ask."""
+
+    parse_errors: int = 0
+
+
+def _count_parse_errors() -> _ParseErrorCounter:
+    hooks = _ParseErrorCounter()
+
+    def count(*args: object, **kwargs: object) -> None:
+        hooks.parse_errors += 1
+
+    hooks.on("parse:error", count)
+    return hooks
 
 
 @dataclass
@@ -106,7 +124,7 @@ def _describe_api_error(error: BaseException) -> str:
         detail = ""
         if 400 <= error.status_code < 500 and error.status_code not in (401, 403, 429):
             # The server's reason (e.g. "exceeds the available context size"); never sent to a model.
-            detail = ": " + " ".join(str(error.message).split())[:200]
+            detail = ": " + redact(" ".join(str(error.message).split()))[:200]
         return f"the model server answered HTTP {error.status_code}{detail}"
     if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
         return "the model server did not answer within the timeout after transport retries"
@@ -114,6 +132,8 @@ def _describe_api_error(error: BaseException) -> str:
         return "could not connect to the model server after transport retries"
     if isinstance(error, IncompleteOutputException):
         return "the model's answer was cut off at the completion token limit"
+    if isinstance(error, IndexError):
+        return "the model server sent no answer (an empty list of choices)"
     return f"the model call failed: {type(error).__name__}"
 
 
@@ -128,6 +148,7 @@ class _ExtractorBase:
         server: EmbeddedServer | None = None,
     ) -> None:
         self.settings = settings or BackendSettings.from_env(base_url, model, api_key)
+        register_secret(self.settings.api_key)
         self._server = server if self.settings.is_embedded else None
         if self.settings.is_embedded and self._server is None:
             self._server = EmbeddedServer()
@@ -152,6 +173,7 @@ class _ExtractorBase:
             "messages": extraction_messages(article.text),
             "response_model": ArticleAnswer,
             "context": {"text": article.text},
+            "hooks": _count_parse_errors(),
             "max_retries": settings.max_reasks,
             "temperature": settings.temperature,
             "max_tokens": settings.max_completion_tokens,
@@ -189,7 +211,7 @@ class _ExtractorBase:
     def _attempt(answer: ArticleAnswer, completion: Any, request: dict[str, Any]) -> _Attempt:
         """Usage summed over the first call and every re-ask."""
         total = getattr(answer, "_total_usage", None) or getattr(completion, "usage", None)
-        reasks = int(request["context"].get("reasks", 0))
+        reasks = request["hooks"].parse_errors
         return _Attempt(answer, _usage(total, reasks + 1, reasks))
 
     def _stop_server(self) -> None:

@@ -1,0 +1,115 @@
+"""A FAKE OpenAI-compatible server for fault-injection tests. Not a model, not a recording.
+
+Started by a test on 127.0.0.1 with a script of what to answer, one step per
+request: a valid completion, an HTTP error (with or without Retry-After), a
+dropped connection, an answer slower than the client's timeout, broken JSON,
+a truncated answer, an empty choices list. It records every request it gets,
+so a test can check what the client sent (headers, re-ask messages).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Step:
+    """One scripted answer."""
+
+    status: int = 200
+    content: str | None = None
+    finish_reason: str = "stop"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None  # raw body for error answers
+    delay: float = 0.0
+    drop: bool = False
+    empty_choices: bool = False
+
+
+def completion(content: str, finish_reason: str = "stop") -> Step:
+    return Step(content=content, finish_reason=finish_reason)
+
+
+@dataclass
+class FakeServer:
+    steps: list[Step]
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    url: str = ""
+
+    def next_step(self) -> Step:
+        index = min(len(self.requests) - 1, len(self.steps) - 1)
+        return self.steps[index]
+
+
+def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("content-length", 0))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            fake.requests.append({"path": self.path, "headers": dict(self.headers), "json": body})
+            step = fake.next_step()
+            if step.delay:
+                time.sleep(step.delay)
+            if step.drop:
+                # Close without a response: the client sees a dropped connection.
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            if step.status != 200:
+                payload = (step.body or json.dumps({"error": {"message": "fake error"}})).encode()
+            else:
+                choices = []
+                if not step.empty_choices:
+                    choices = [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": step.content},
+                            "finish_reason": step.finish_reason,
+                        }
+                    ]
+                payload = json.dumps(
+                    {
+                        "id": f"fake-{len(fake.requests)}",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": body.get("model", "fake"),
+                        "choices": choices,
+                        "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+                    }
+                ).encode()
+            self.send_response(step.status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            for name, value in step.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            with suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(payload)
+
+    return Handler
+
+
+@contextmanager
+def fake_openai_server(*steps: Step) -> Iterator[FakeServer]:
+    """Serve `steps` on a free 127.0.0.1 port until the block ends."""
+    fake = FakeServer(list(steps))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server.daemon_threads = True
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,178 @@
+"""Faults on the wire and in the model's answers, against the FAKE server in fake_openai_server.py.
+
+Each test scripts the fake server, runs one real extraction over HTTP, and
+checks that the result is either a correct Extraction or a clear failure.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+from arms_extract import BackendSettings, ExtractionFailed, Extractor
+from arms_extract._transport import RetryPolicy
+
+from .fake_openai_server import Step, completion, fake_openai_server
+
+ARTICLE = "The United States has agreed to sell Japan 400 Tomahawk cruise missiles worth $2.35 billion."
+GOOD = json.dumps(
+    {
+        "sales": [
+            {
+                "seller": "The United States",
+                "buyer": "Japan",
+                "items": [{"name": "Tomahawk cruise missiles", "quantity": "400"}],
+                "value": "$2.35 billion",
+                "date": None,
+                "status": "agreed to sell",
+            }
+        ],
+        "actors": [{"name": "Japan", "kind": "country", "title": None}],
+        "claims": [],
+    }
+)
+INVENTED = GOOD.replace("$2.35 billion", "$9.99 billion")
+FAST = RetryPolicy(attempts=4, initial_wait=0.01, max_wait=0.3, total_wait=10)
+SECRET_KEY = "sk-test-DO-NOT-LEAK-1234567890"
+
+
+def settings(url: str, **overrides: object) -> BackendSettings:
+    base: dict[str, object] = {"base_url": url, "model": "fake", "retry": FAST, "timeout": 2.0}
+    base.update(overrides)
+    return BackendSettings(**base)  # type: ignore[arg-type]
+
+
+def extract(url: str, **overrides: object):  # type: ignore[no-untyped-def]
+    with Extractor(settings=settings(url, **overrides)) as extractor:
+        return extractor.extract(ARTICLE)
+
+
+def assert_tomahawk_sale(extraction) -> None:  # type: ignore[no-untyped-def]
+    [sale] = extraction.sales
+    assert (sale.buyer_country, sale.value.usd, sale.items[0].quantity) == ("JPN", 2.35e9, 400)
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503])
+def test_transient_http_errors_are_retried(status: int) -> None:
+    with fake_openai_server(Step(status=status), Step(status=status), completion(GOOD)) as fake:
+        extraction = extract(fake.url)
+    assert_tomahawk_sale(extraction)
+    assert len(fake.requests) == 3
+    # Transport retries are not re-asks: the model was asked once.
+    assert extraction.provenance.usage.reasks == 0
+
+
+def test_retry_after_is_honoured() -> None:
+    with fake_openai_server(Step(status=429, headers={"Retry-After": "0.25"}), completion(GOOD)) as fake:
+        started = time.monotonic()
+        extraction = extract(fake.url)
+        elapsed = time.monotonic() - started
+    assert_tomahawk_sale(extraction)
+    assert elapsed >= 0.25
+
+
+def test_dropped_connection_is_retried() -> None:
+    with fake_openai_server(Step(drop=True), completion(GOOD)) as fake:
+        assert_tomahawk_sale(extract(fake.url))
+    assert len(fake.requests) == 2
+
+
+def test_answer_slower_than_the_timeout_is_retried() -> None:
+    with fake_openai_server(Step(delay=1.5, content=GOOD), completion(GOOD)) as fake:
+        assert_tomahawk_sale(extract(fake.url, timeout=0.5))
+    assert len(fake.requests) == 2
+
+
+def test_permanent_server_error_fails_the_article_clearly() -> None:
+    with fake_openai_server(Step(status=500)) as fake, pytest.raises(ExtractionFailed) as error:
+        extract(fake.url)
+    assert "HTTP 500" in str(error.value)
+    assert len(fake.requests) == FAST.attempts
+
+
+def test_invalid_json_is_re_asked_and_error_bodies_never_reach_a_prompt() -> None:
+    steps = (
+        Step(status=503, body='{"error": "UPSTREAM-BODY-MARKER overloaded"}'),
+        completion('{"sales": [ oops'),
+        completion(GOOD),
+    )
+    with fake_openai_server(*steps) as fake:
+        extraction = extract(fake.url)
+    assert_tomahawk_sale(extraction)
+    assert extraction.provenance.usage.reasks == 1
+    assert extraction.provenance.usage.requests == 2
+    reask = fake.requests[2]["json"]["messages"]
+    assert reask[-2] == {"role": "assistant", "content": '{"sales": [ oops'}
+    for request in fake.requests:
+        assert "UPSTREAM-BODY-MARKER" not in json.dumps(request["json"])
+
+
+def test_schema_violation_is_re_asked() -> None:
+    with fake_openai_server(completion('{"sales": "none"}'), completion(GOOD)) as fake:
+        extraction = extract(fake.url)
+    assert_tomahawk_sale(extraction)
+    assert extraction.provenance.usage.reasks == 1
+
+
+def test_invented_value_is_re_asked_with_the_reason() -> None:
+    with fake_openai_server(completion(INVENTED), completion(GOOD)) as fake:
+        extraction = extract(fake.url)
+    assert_tomahawk_sale(extraction)
+    feedback = fake.requests[1]["json"]["messages"][-1]["content"]
+    assert "sales[0].value = '$9.99 billion' is not in the article" in feedback
+    assert extraction.provenance.usage.prompt_tokens == 200
+
+
+def test_value_still_invented_after_re_asks_is_dropped_not_kept() -> None:
+    with fake_openai_server(completion(INVENTED)) as fake:
+        extraction = extract(fake.url, max_reasks=2)
+    assert len(fake.requests) == 3
+    [sale] = extraction.sales
+    assert sale.value is None
+    assert sale.items[0].quantity == 400
+    assert any("'$9.99 billion': not found in the article" in w for w in extraction.warnings)
+    assert extraction.provenance.usage.reasks == 2
+
+
+def test_truncated_answer_fails_clearly() -> None:
+    with (
+        fake_openai_server(completion(GOOD[:50], finish_reason="length")) as fake,
+        pytest.raises(ExtractionFailed, match="cut off"),
+    ):
+        extract(fake.url)
+
+
+def test_empty_choices_fail_clearly() -> None:
+    with (
+        fake_openai_server(Step(empty_choices=True)) as fake,
+        pytest.raises(ExtractionFailed, match="no answer"),
+    ):
+        extract(fake.url)
+
+
+def test_api_key_is_sent_but_never_shown(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    with fake_openai_server(Step(status=401, body=f'{{"error": "bad key {SECRET_KEY}"}}')) as fake:
+        with pytest.raises(ExtractionFailed) as error:
+            extract(fake.url, api_key=SECRET_KEY)
+        sent = {name.lower(): value for name, value in fake.requests[0]["headers"].items()}
+        assert sent["authorization"] == f"Bearer {SECRET_KEY}"
+    assert SECRET_KEY not in str(error.value)
+    assert SECRET_KEY not in repr(settings(fake.url, api_key=SECRET_KEY))
+    assert SECRET_KEY not in caplog.text
+    with fake_openai_server(completion(GOOD)) as fake:
+        extraction = extract(fake.url, api_key=SECRET_KEY)
+    assert SECRET_KEY not in extraction.model_dump_json()
+
+
+def test_cassettes_carry_no_credentials() -> None:
+    from .conftest import CASSETTES
+
+    for cassette in CASSETTES.glob("*.yaml"):
+        text = cassette.read_text(encoding="utf-8").casefold()
+        assert "authorization" not in text, cassette
+        assert "bearer " not in text, cassette
+        assert "sk-" not in text, cassette
