@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +31,7 @@ class Step:
     delay: float = 0.0
     drop: bool = False
     empty_choices: bool = False
+    respond: Callable[[dict[str, Any]], str] | None = None  # content computed from the request
 
 
 def completion(content: str, finish_reason: str = "stop") -> Step:
@@ -69,11 +70,12 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                 payload = (step.body or json.dumps({"error": {"message": "fake error"}})).encode()
             else:
                 choices = []
+                content = step.respond(body) if step.respond else step.content
                 if not step.empty_choices:
                     choices = [
                         {
                             "index": 0,
-                            "message": {"role": "assistant", "content": step.content},
+                            "message": {"role": "assistant", "content": content},
                             "finish_reason": step.finish_reason,
                         }
                     ]

@@ -8,7 +8,9 @@ in a warning, never kept silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .answer import ActorAnswer, ArticleAnswer, ClaimAnswer, SaleAnswer
 from .grounding import (
@@ -27,6 +29,7 @@ from .normalize import (
     country_in,
     country_name,
     designations_in,
+    implied_seller,
     is_associated,
     is_boilerplate,
     known_body,
@@ -49,6 +52,7 @@ from .records import (
     Stage,
 )
 
+_R = TypeVar("_R")
 _OPEN_QUOTES = "\u201c\u00ab"
 _CLOSE_QUOTES = "\u201d\u00bb"
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "this", "that", "the statement"}
@@ -348,12 +352,25 @@ class _Assembler:
             return None
         seller_id, seller_country = self.party(answer.seller, seller_span)
         buyer_id, buyer_country = self.party(answer.buyer, buyer_span)
+        buyer_body = None
+        if buyer_span is not None and buyer_country and country_code(buyer_span.text) is None:
+            buyer_body = buyer_span.text  # "Burkina Faso's Air Force"
+        seller_inference = None
+        if seller_country is None:
+            implied = implied_seller(self.text)
+            if implied is not None and implied[0] != buyer_country:
+                seller_country = implied[0]
+                cue = Span(start=implied[1], end=implied[2], text=self.text[implied[1] : implied[2]])
+                seller_inference = sentence_around(self.text, cue)
         return Sale(
             id=f"sale-{index + 1}",
             seller=seller_id,
             buyer=buyer_id,
             seller_country=seller_country,
             buyer_country=buyer_country,
+            buyer_body=buyer_body,
+            seller_inferred=seller_inference is not None,
+            seller_inference=seller_inference,
             items=items,
             associated=associated,
             value=value,
@@ -437,6 +454,22 @@ class _Assembler:
         return nearest.id
 
 
+def _sale_key(sale: Sale) -> tuple[object, ...]:
+    """Sales read twice (from overlapping chunks) have the same parties, items and value."""
+    items = tuple(sorted(item.name.casefold() for item in sale.items))
+    return (sale.seller_country, sale.buyer_country, items, sale.value.amount if sale.value else None)
+
+
+def _distinct(records: list[_R], key: Callable[[_R], object]) -> list[_R]:
+    seen: set[object] = set()
+    kept = []
+    for record in records:
+        if key(record) not in seen:
+            seen.add(key(record))
+            kept.append(record)
+    return kept
+
+
 def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or country_in(a) == country_in(b) or a.casefold() == b.casefold()
 
@@ -480,5 +513,7 @@ def assemble(
     fragments = merge_fragments(answer.sales)
     only_sale = len(fragments) == 1
     sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
+    sales = _distinct(sales, _sale_key)
     claims = [claim for i, c in enumerate(answer.claims) if (claim := builder.claim(i, c, sales)) is not None]
+    claims = _distinct(claims, lambda c: (c.evidence[-1].start, c.speaker))
     return sales, claims, list(builder.actors.values()), builder.warnings

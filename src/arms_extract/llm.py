@@ -32,6 +32,8 @@ class BackendSettings:
     timeout: float = 300.0
     max_reasks: int = 2
     max_completion_tokens: int = 2048
+    chunk_chars: int | None = None  # None: the embedded model's context, else 24,000
+    max_chunks: int = 20
     retry: RetryPolicy = RetryPolicy()
 
     @classmethod

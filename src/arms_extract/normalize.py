@@ -796,3 +796,21 @@ _BOILERPLATE = re.compile(
 def is_boilerplate(content: str) -> bool:
     """True for the standard DSCA template sentences rather than news."""
     return bool(_BOILERPLATE.search(content))
+
+
+# --- implied sellers -------------------------------------------------------
+
+# Wording that makes the seller plain without naming it: a DSCA notice is a US sale.
+_IMPLIED_SELLERS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Defen[cs]e Security Cooperation Agency|\bDSCA\b|Foreign Military Sales?\b"), "USA"),
+    (re.compile(r"\bRosoboronexport\b"), "RUS"),
+]
+
+
+def implied_seller(text: str) -> tuple[str, int, int] | None:
+    """(country, start, end) of the first wording that implies who sells, or None."""
+    for pattern, country in _IMPLIED_SELLERS:
+        match = pattern.search(text)
+        if match:
+            return country, match.start(), match.end()
+    return None

@@ -26,6 +26,7 @@ from ._errors import ExtractionFailed
 from ._secrets import redact, register_secret
 from .answer import ArticleAnswer
 from .assemble import assemble
+from .chunking import split
 from .llm import BackendSettings, make_async_client, make_client
 from .local_model import EmbeddedServer
 from .prompts import extraction_messages, prompt_version
@@ -48,6 +49,7 @@ def as_article(text_or_article: str | Article, published: str | dt.date | None =
     return Article(id=digest, text=text, published=_as_date(published))
 
 
+DEFAULT_CHUNK_CHARS = 24_000  # for servers whose context we cannot see; --chunk-chars overrides
 SYSTEM_PROMPT_TOKENS = 1000  # the instructions and example, measured at about 900
 CHARS_PER_TOKEN = 3.5  # English news with names and numbers; a little under 4 to be safe
 
@@ -61,6 +63,21 @@ def _as_date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value[:10])
+
+
+def _combine(attempts: list[_Attempt]) -> _Attempt:
+    """One answer from the answers for each chunk; assembly merges what they repeat."""
+    if len(attempts) == 1:
+        return attempts[0]
+    answer = ArticleAnswer(
+        sales=[s for a in attempts for s in a.answer.sales],
+        actors=[x for a in attempts for x in a.answer.actors],
+        claims=[c for a in attempts for c in a.answer.claims],
+    )
+    usage = sum((a.usage for a in attempts), Usage())
+    warnings = [f"chunk {i + 1}: {w}" for i, a in enumerate(attempts) for w in a.warnings]
+    warnings.append(f"the article was read in {len(attempts)} overlapping chunks")
+    return _Attempt(answer, usage, warnings)
 
 
 class _ParseErrorCounter(Hooks):
@@ -161,29 +178,35 @@ class _ExtractorBase:
         base_url = self._server.start()
         return self.settings.with_server(base_url, self.settings.model or self._server.model_name)
 
-    def _request(self, article: Article, settings: BackendSettings) -> dict[str, Any]:
-        limit = self._max_article_chars()
-        if limit is not None and len(article.text) > limit:
+    def _requests(self, article: Article, settings: BackendSettings) -> list[dict[str, Any]]:
+        """One request per chunk; an article that fits the context is one chunk, sent whole."""
+        chunks = split(article.text, self._chunk_chars(settings))
+        if len(chunks) > settings.max_chunks:
             raise ExtractionFailed(
-                f"the article has {len(article.text):,} characters; the embedded model's context "
-                f"holds about {limit:,}. Split it, or use a larger model with --base-url"
+                f"the article has {len(article.text):,} characters, {len(chunks)} chunks of the "
+                f"model's context; the limit is {settings.max_chunks} chunks (--max-chunks)"
             )
+        return [self._request(chunk.text, settings) for chunk in chunks]
+
+    def _request(self, text: str, settings: BackendSettings) -> dict[str, Any]:
         return {
             "model": settings.model or "default",
-            "messages": extraction_messages(article.text),
+            "messages": extraction_messages(text),
             "response_model": ArticleAnswer,
-            "context": {"text": article.text},
+            "context": {"text": text},
             "hooks": _count_parse_errors(),
             "max_retries": settings.max_reasks,
             "temperature": settings.temperature,
             "max_tokens": settings.max_completion_tokens,
         }
 
-    def _max_article_chars(self) -> int | None:
-        """Only the embedded model's context is known here; other servers say so themselves."""
-        if self._server is None:
-            return None
-        return max_article_chars(self._server.n_ctx, self.settings.max_completion_tokens)
+    def _chunk_chars(self, settings: BackendSettings) -> int:
+        """The embedded model's context is known; for other servers the setting decides."""
+        if settings.chunk_chars is not None:
+            return settings.chunk_chars
+        if self._server is not None:
+            return max_article_chars(self._server.n_ctx, settings.max_completion_tokens)
+        return DEFAULT_CHUNK_CHARS
 
     def _provenance(self, settings: BackendSettings, usage: Usage, started: float) -> Provenance:
         return Provenance(
@@ -195,8 +218,9 @@ class _ExtractorBase:
         )
 
     def _finish(
-        self, article: Article, attempt: _Attempt, settings: BackendSettings, started: float
+        self, article: Article, attempts: list[_Attempt], settings: BackendSettings, started: float
     ) -> Extraction:
+        attempt = _combine(attempts)
         sales, claims, actors, warnings = assemble(article, attempt.answer)
         return Extraction(
             article=article,
@@ -236,15 +260,18 @@ class Extractor(_ExtractorBase):
         article = as_article(text_or_article, published)
         settings = self._resolved_settings()
         started = time.perf_counter()
-        request = self._request(article, settings)
+        client = self._client_for(settings)
+        attempts = [self._call(client, request) for request in self._requests(article, settings)]
+        return self._finish(article, attempts, settings, started)
+
+    def _call(self, client: Any, request: dict[str, Any]) -> _Attempt:
         try:
-            answer, completion = self._client_for(settings).create_with_completion(**request)
-            attempt = self._attempt(answer, completion, request)
+            answer, completion = client.create_with_completion(**request)
         except InstructorRetryException as error:
-            attempt = _salvage(error)
+            return _salvage(error)
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise ExtractionFailed(_describe_api_error(error)) from None
-        return self._finish(article, attempt, settings, started)
+        return self._attempt(answer, completion, request)
 
     def close(self) -> None:
         if self._client is not None:
@@ -279,15 +306,17 @@ class AsyncExtractor(_ExtractorBase):
         if self._client is None or self._client_url != settings.base_url:
             self._client = make_async_client(settings)
             self._client_url = settings.base_url
-        request = self._request(article, settings)
+        attempts = [await self._call(request) for request in self._requests(article, settings)]
+        return self._finish(article, attempts, settings, started)
+
+    async def _call(self, request: dict[str, Any]) -> _Attempt:
         try:
             answer, completion = await self._client.create_with_completion(**request)
-            attempt = self._attempt(answer, completion, request)
         except InstructorRetryException as error:
-            attempt = _salvage(error)
+            return _salvage(error)
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise ExtractionFailed(_describe_api_error(error)) from None
-        return self._finish(article, attempt, settings, started)
+        return self._attempt(answer, completion, request)
 
     async def aclose(self) -> None:
         if self._client is not None:

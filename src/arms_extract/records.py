@@ -104,6 +104,13 @@ class Sale(BaseModel):
     buyer: str | None = Field(default=None, description="actor id")
     seller_country: str | None = Field(default=None, description="ISO 3166-1 alpha-3")
     buyer_country: str | None = Field(default=None, description="ISO 3166-1 alpha-3")
+    buyer_body: str | None = Field(
+        default=None, description="the buying body as written, when more than the country"
+    )
+    seller_inferred: bool = Field(
+        default=False, description="the seller is implied by the article, not named as seller"
+    )
+    seller_inference: Span | None = Field(default=None, description="the sentence that implies it")
     items: list[Item] = Field(default_factory=list)
     associated: list[Item] = Field(
         default_factory=list, description="equipment and services sold with the items (spares, training)"
