@@ -174,3 +174,49 @@ def test_aliases_of_one_body_are_merged() -> None:
     assert len(state.mentions) >= 3
     for span in state.mentions:
         assert text[span.start : span.end] == span.text
+
+
+def test_dsca_notice_seller_is_inferred_with_its_sentence() -> None:
+    text = (
+        "The Defense Security Cooperation Agency notified Congress August 7 of a possible Foreign "
+        "Military Sale to the Government of Thailand for nine Evolved SEASPARROW Missiles for an "
+        "estimated cost of $18 million."
+    )
+    answer = ArticleAnswer(
+        sales=[
+            sale(
+                buyer="Government of Thailand",
+                items=[ItemAnswer(name="Evolved SEASPARROW Missiles", quantity="nine")],
+                value="$18 million",
+            )
+        ],
+        actors=[],
+        claims=[],
+    )
+    [s], _, _, _ = assemble(Article(id="x", text=text), answer)
+    assert (s.seller_country, s.buyer_country, s.buyer_body) == ("USA", "THA", None)
+    assert s.seller_inferred
+    assert s.seller_inference is not None
+    assert text[s.seller_inference.start : s.seller_inference.end] == s.seller_inference.text
+    assert "Defense Security Cooperation Agency" in s.seller_inference.text
+    assert s.stage is Stage.notified_to_congress
+    assert (s.items[0].quantity, s.value.qualifier if s.value else None) == (9, "estimated")
+
+
+def test_buying_body_is_kept_apart_from_the_country() -> None:
+    text = "Burkina Faso's Air Force has signed a contract for two Super Tucano aircraft from Embraer."
+    answer = ArticleAnswer(
+        sales=[
+            sale(
+                seller="Embraer",
+                buyer="Burkina Faso's Air Force",
+                items=[ItemAnswer(name="Super Tucano aircraft", quantity="two")],
+            )
+        ],
+        actors=[ActorAnswer(name="Embraer", kind="company", title=None)],
+        claims=[],
+    )
+    [s], _, _, _ = assemble(Article(id="x", text=text), answer)
+    assert (s.buyer_country, s.buyer_body) == ("BFA", "Burkina Faso's Air Force")
+    assert s.seller_country is None and not s.seller_inferred
+    assert s.stage is Stage.contract_signed
