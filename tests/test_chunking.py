@@ -76,9 +76,7 @@ def test_long_article_is_read_in_chunks_and_merged_with_whole_article_offsets() 
     [sale] = extraction.sales
     value = sale.value
     assert value is not None
-    occurrences = {
-        i + SALE_SENTENCE.index("$2.35") for i in (text.index(SALE_SENTENCE), text.rindex(SALE_SENTENCE))
-    }
+    occurrences = {i + SALE_SENTENCE.index("$2.35") for i in (text.index(SALE_SENTENCE), text.rindex(SALE_SENTENCE))}
     assert value.evidence.start in occurrences
     for span in sale.evidence:
         assert text[span.start : span.end] == span.text

@@ -76,6 +76,9 @@ def test_country_in_a_longer_phrase() -> None:
         ("up to $3.64 billion", 3.64e9, "USD", 3.64e9, "up to"),
         ("about $1,200,000", 1.2e6, "USD", 1.2e6, "about"),
         ("$45 million", 45e6, "USD", 45e6, None),
+        ("2,35 milliards de dollars", 2.35e9, "USD", 2.35e9, None),
+        ("1,5 millions d'euros", 1.5e6, "EUR", None, None),
+        ("$1,200 million", 1.2e9, "USD", 1.2e9, None),
     ],
 )
 def test_money(phrase: str, amount: float, currency: str, usd: float | None, qualifier: str | None) -> None:

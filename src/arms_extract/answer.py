@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ValidationInfo, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, model_validator
 
-from .grounding import FoldedText, ground_item_name, is_grounded
+from .grounding import FoldedText, ground_item_name, is_grounded, near
 from .normalize import parse_money, parse_quantity
 
 _NULLISH = {"", "null", "none", "n/a", "na", "unknown", "not stated", "not mentioned"}
@@ -29,11 +29,17 @@ def _nullish_to_none(value: object) -> object:
 
 OptionalMention = Annotated[str | None, BeforeValidator(_nullish_to_none)]
 
+# Caps on list lengths become maxItems in the JSON schema, which the server's grammar
+# enforces: a small model otherwise lists every spare part of a DSCA notice and runs
+# out of tokens. Free text is never capped (that cuts sentences mid-way).
+MAX_SALES = 4
+MAX_ITEMS = 6
+MAX_ACTORS = 12
+MAX_CLAIMS = 5
+
 # Every field is required (nullable where a value may be absent): under a grammar the
 # model then writes each key and decides on it, instead of silently skipping it.
-ActorKindName = Literal[
-    "country", "government_body", "military", "company", "person", "international_org", "other"
-]
+ActorKindName = Literal["country", "government_body", "military", "company", "person", "international_org", "other"]
 
 
 class ItemAnswer(BaseModel):
@@ -44,7 +50,7 @@ class ItemAnswer(BaseModel):
 class SaleAnswer(BaseModel):
     seller: OptionalMention
     buyer: OptionalMention
-    items: list[ItemAnswer]
+    items: list[ItemAnswer] = Field(max_length=MAX_ITEMS)
     value: OptionalMention
     date: OptionalMention
     status: OptionalMention
@@ -63,9 +69,9 @@ class ClaimAnswer(BaseModel):
 
 
 class ArticleAnswer(BaseModel):
-    sales: list[SaleAnswer]
-    actors: list[ActorAnswer]
-    claims: list[ClaimAnswer]
+    sales: list[SaleAnswer] = Field(max_length=MAX_SALES)
+    actors: list[ActorAnswer] = Field(max_length=MAX_ACTORS)
+    claims: list[ClaimAnswer] = Field(max_length=MAX_CLAIMS)
 
     def sale_mentions(self) -> Iterator[tuple[str, str]]:
         """(path, mention) for the sale facts, which are re-asked when not verbatim.
@@ -75,7 +81,9 @@ class ArticleAnswer(BaseModel):
         assembly and dropped with a warning when they cannot be found.
         """
         for i, sale in enumerate(self.sales):
-            for field in ("seller", "buyer", "value", "date"):
+            # Dates and statuses are grounded leniently in assembly ("January 13, 2014" when the
+            # article has "January 13"): a re-ask for them costs more than it brings.
+            for field in ("seller", "buyer", "value"):
                 value = getattr(sale, field)
                 if value is not None:
                     yield f"sales[{i}].{field}", value
@@ -98,6 +106,12 @@ class ArticleAnswer(BaseModel):
             if ground_item_name(text, item.name, folded) is None
         ]
         for i, sale in enumerate(self.sales):
+            for j, item in enumerate(sale.items):
+                if item.quantity is not None and not near(text, item.name, item.quantity, folded):
+                    found.append(
+                        f"sales[{i}].items[{j}].quantity = {item.quantity!r} is not written near "
+                        f"{item.name!r}; use null when the article gives no number for it"
+                    )
             if sale.value is not None and parse_money(sale.value) is None:
                 found.append(f"sales[{i}].value = {sale.value!r} is not an amount of money")
             for j, item in enumerate(sale.items):
@@ -113,7 +127,5 @@ class ArticleAnswer(BaseModel):
             return self
         problems = self.problems(text)
         if problems:
-            raise ValueError(
-                "Copy values exactly as written in the article, or use null. " + "; ".join(problems)
-            )
+            raise ValueError("Copy values exactly as written in the article, or use null. " + "; ".join(problems))
         return self

@@ -67,9 +67,16 @@ _SAYING = re.compile(
 _SALE_WORDS = re.compile(r"\b(sale|sell|deal|purchase|buy|contract|weapons?|arms)\b", re.I)
 
 
-def _quote_start(
-    text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None
-) -> Span | None:
+def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
+    """A date as written, or its first words when the model added a year ("January 13, 2014")."""
+    return ground_prefix(text, phrase, min_words=2, folded=folded, near=near)
+
+
+def _close(a: Span, b: Span, window: int = 200) -> bool:
+    return a.start - window <= b.end and b.start <= a.end + window
+
+
+def _quote_start(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
     """The opening words of a statement (four verbatim words are enough), or, for reported
 
     speech the model rephrased, the article's sentence that says the same."""
@@ -147,9 +154,7 @@ class _Assembler:
 
     # -- grounding ---------------------------------------------------------
 
-    def ground(
-        self, path: str, mention: str | None, near: int | None = None, how: object = ground
-    ) -> Span | None:
+    def ground(self, path: str, mention: str | None, near: int | None = None, how: object = ground) -> Span | None:
         """Locate a mention with the grounding function `how`; warn and return None if absent."""
         if mention is None or not mention.strip():
             return None
@@ -293,6 +298,9 @@ class _Assembler:
             evidence = [name_span]
             quantity = qualifier = None
             q_span = self.ground(f"{path}.items[{j}].quantity", item_answer.quantity, name_span.start)
+            if q_span is not None and not _close(q_span, name_span):
+                self.warnings.append(f"dropped {path}.items[{j}].quantity {q_span.text!r}: not written near the item")
+                q_span = None
             if q_span is not None:
                 parsed = parse_quantity(q_span.text)
                 if parsed is None:
@@ -330,7 +338,7 @@ class _Assembler:
             self.warnings.append(f"dropped {path}: no grounded item or value")
             return None
         date = None
-        d_span = self.ground(f"{path}.date", answer.date, anchor)
+        d_span = self.ground(f"{path}.date", answer.date, anchor, how=_date_mention)
         if d_span is not None:
             resolved = resolve_date(d_span.text, self.article.published)
             if resolved is not None:
@@ -442,9 +450,7 @@ class _Assembler:
         if not sales:
             return None
         names = [w for sale in sales for item in sale.items for w in item.name.split() if len(w) > 4]
-        mentions_sale = _SALE_WORDS.search(content.text) or any(
-            n.casefold() in content.text.casefold() for n in names
-        )
+        mentions_sale = _SALE_WORDS.search(content.text) or any(n.casefold() in content.text.casefold() for n in names)
         if not mentions_sale:
             return None
         nearest = min(
@@ -487,9 +493,7 @@ def merge_fragments(sales: list[SaleAnswer]) -> list[SaleAnswer]:
         takers = [
             s
             for s in merged
-            if s.value is None
-            and _compatible(s.buyer, fragment.buyer)
-            and _compatible(s.seller, fragment.seller)
+            if s.value is None and _compatible(s.buyer, fragment.buyer) and _compatible(s.seller, fragment.seller)
         ]
         if len(takers) == 1:
             taker = takers[0]
@@ -502,9 +506,7 @@ def merge_fragments(sales: list[SaleAnswer]) -> list[SaleAnswer]:
     return merged
 
 
-def assemble(
-    article: Article, answer: ArticleAnswer
-) -> tuple[list[Sale], list[Claim], list[Actor], list[str]]:
+def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[Claim], list[Actor], list[str]]:
     """Grounded, normalised sales, claims and actors, plus a warning for each dropped mention."""
     builder = _Assembler(article)
     for actor in answer.actors:

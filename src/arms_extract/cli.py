@@ -165,6 +165,174 @@ def extract(
 
 
 @app.command()
+def run(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, JSONL files.")],
+    out: Annotated[Path, typer.Option("--out", help="Output directory (created; resumed if it exists).")],
+    workers: Annotated[
+        int | None, typer.Option(help="Articles in flight at once (default: 1 embedded, 8 server).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ask the model again; update the cache.")] = False,
+    max_tokens_per_article: Annotated[
+        int | None, typer.Option(help="Fail an article that needs more tokens than this.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or table (for cron).")] = False,
+    log: Annotated[Path | None, typer.Option("--log", help="Write a log of every article here.")] = None,
+    base_url: BaseUrl = None,
+    model: Model = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Extract every article into DIR: sales/claims/actors/articles.jsonl and extract.sqlite."""
+    import asyncio
+    import logging
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .batch import RunOptions, RunSummary, run_batch
+
+    err = Console(stderr=True, soft_wrap=True)
+    if log is not None:
+        handler = logging.FileHandler(log, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.getLogger("arms_extract").addHandler(handler)
+        logging.getLogger("arms_extract").setLevel(logging.INFO)
+    settings = BackendSettings.from_env(base_url, model, api_key)
+    options = RunOptions(
+        workers=workers,
+        use_cache=not no_cache,
+        refresh=refresh,
+        max_tokens_per_article=max_tokens_per_article,
+    )
+    progress = Progress(
+        TextColumn("[bold]extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TextColumn("{task.fields[rate]:.1f}/min"),
+        TextColumn("{task.fields[tokens]:,} tokens"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+    )
+    task = progress.add_task("run", total=None, failed=0, rate=0.0, tokens=0)
+
+    def on_start(total: int) -> None:
+        progress.update(task, total=total)
+
+    def on_article(summary: RunSummary, key: str, error: str | None) -> None:
+        progress.update(
+            task,
+            completed=summary.done,
+            failed=summary.failed,
+            rate=summary.articles_per_minute,
+            tokens=summary.prompt_tokens + summary.completion_tokens,
+        )
+        if error and not quiet:
+            progress.console.print(f"[red]failed:[/red] {key}: {error}", highlight=False)
+
+    try:
+        with progress:
+            summary = asyncio.run(run_batch(inputs, out, settings, options, on_article, on_start))
+    except EmbeddedModelError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if not quiet:
+        table = Table(title=f"Run into {out}")
+        for column in (
+            "inputs",
+            "ok",
+            "failed",
+            "skipped",
+            "cached",
+            "requests",
+            "re-asks",
+            "tokens",
+            "minutes",
+        ):
+            table.add_column(column, justify="right")
+        table.add_row(
+            str(summary.total), str(summary.ok), str(summary.failed), str(summary.skipped),
+            str(summary.cached), str(summary.requests), str(summary.reasks),
+            f"{summary.prompt_tokens:,} + {summary.completion_tokens:,}", f"{summary.seconds / 60:.1f}",
+        )  # fmt: skip
+        err.print(table)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="An output directory of `run`.")],
+    csv: Annotated[bool, typer.Option("--csv", help="Write one CSV per table into DIR/csv/.")] = True,
+) -> None:
+    """Write spreadsheets (CSV) from a run's database."""
+    from .store import RunStore
+
+    if not (out / "extract.sqlite").exists():
+        Console(stderr=True).print(f"[red]error:[/red] {out}: no extract.sqlite here; run `arms-extract run` first")
+        raise typer.Exit(2)
+    store = RunStore(out)
+    try:
+        store.export_jsonl()
+        paths = store.export_csv(out / "csv") if csv else []
+    finally:
+        store.close()
+    for path in paths:
+        print(path)
+
+
+batch_app = typer.Typer(help="Provider batch files (OpenAI Batch API, vLLM run-batch).", no_args_is_help=True)
+app.add_typer(batch_app, name="batch")
+
+
+@batch_app.command("prepare")
+def batch_prepare(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, JSONL files.")],
+    out: Annotated[Path, typer.Option("--out", help="The request file to write (JSONL).")],
+    model: Model = None,
+) -> None:
+    """Write one chat-completions request per article chunk, and the articles beside them."""
+    from .batchfile import prepare, sidecar_path
+
+    err = Console(stderr=True, soft_wrap=True)
+    settings = BackendSettings(base_url="http://batch/v1", model=model)
+    prepared = prepare(inputs, out, settings)
+    for error in prepared.errors:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+    err.print(
+        f"{prepared.requests} requests for {prepared.articles} articles in {out}; articles in {sidecar_path(out)}"
+    )
+    if prepared.errors:
+        raise typer.Exit(1)
+
+
+@batch_app.command("collect")
+def batch_collect(
+    results: Annotated[Path, typer.Argument(help="The batch's results file (JSONL).")],
+    out: Annotated[Path, typer.Option("--out", help="Output directory, as for `run`.")],
+    requests: Annotated[Path, typer.Option("--requests", help="The request file `prepare` wrote.")] = Path(
+        "requests.jsonl"
+    ),
+    model: Model = None,
+) -> None:
+    """Validate, ground and normalise batch results into the same outputs as `run`."""
+    from .batchfile import collect
+
+    err = Console(stderr=True, soft_wrap=True)
+    for path in (results, requests):
+        if not path.exists():
+            err.print(f"[red]error:[/red] {path}: no such file")
+            raise typer.Exit(2)
+    settings = BackendSettings(base_url="http://batch/v1", model=model)
+    collected = collect(results, requests, out, settings)
+    for key, reason in collected.rerun:
+        err.print(f"[yellow]re-run:[/yellow] {key}: {reason}", highlight=False)
+    err.print(f"{collected.ok} collected into {out}; {len(collected.rerun)} to re-run (listed in {out}/rerun.jsonl)")
+    if collected.rerun:
+        raise typer.Exit(1)
+
+
+@app.command()
 def version() -> None:
     """Print the package, prompt and schema versions."""
     from importlib.metadata import version as package_version

@@ -76,8 +76,7 @@ def find_all(text: str, mention: str, folded: FoldedText | None = None) -> list[
     if not mention or not mention.strip():
         return []
     exact = [
-        Span(start=m.start(), end=m.start() + len(mention), text=mention)
-        for m in re.finditer(re.escape(mention), text)
+        Span(start=m.start(), end=m.start() + len(mention), text=mention) for m in re.finditer(re.escape(mention), text)
     ]
     if exact:
         return exact
@@ -146,9 +145,7 @@ def ground_prefix(
     return None
 
 
-def ground_item_name(
-    text: str, name: str, folded: FoldedText | None = None, near: int | None = None
-) -> Span | None:
+def ground_item_name(text: str, name: str, folded: FoldedText | None = None, near: int | None = None) -> Span | None:
     """An item name as written, or the part of it the article has ("AIM-120D-3 ... missile"
 
     written as "AIM-120D-3 and ..."), as long as that part is a designation or two words."""
@@ -174,9 +171,7 @@ def extend_to_clause_end(text: str, span: Span) -> Span:
     return Span(start=span.start, end=end, text=text[span.start : end])
 
 
-def ground_loosely(
-    text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None
-) -> Span | None:
+def ground_loosely(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
     """Exact or folded match, else the same words with other endings ("approved" -> "approve")."""
     span = ground(text, phrase, near=near, folded=folded)
     if span is not None:
@@ -227,3 +222,17 @@ def ground_paraphrase(text: str, phrase: str, min_overlap: float = 0.6) -> Span 
     while end > start and text[end - 1].isspace():
         end -= 1
     return Span(start=start, end=end, text=text[start:end])
+
+
+def near(text: str, anchor: str, mention: str, folded: FoldedText | None = None, window: int = 200) -> bool:
+    """Whether `mention` occurs within `window` characters of some occurrence of `anchor`
+
+    (or of the part of an item name the article has). A bare "1" is found in any
+    article; written next to the item it counts, it is evidence."""
+    folded = folded or FoldedText.of(text)
+    anchors = find_all(text, anchor, folded)
+    if not anchors:
+        prefix = ground_item_name(text, anchor, folded)
+        anchors = [prefix] if prefix else []
+    mentions = find_all(text, mention, folded)
+    return any(m.start - window <= a.end and a.start <= m.end + window for a in anchors for m in mentions)

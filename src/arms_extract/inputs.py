@@ -131,9 +131,7 @@ def _json_articles(path: Path, text: str, suffix: str) -> Iterator[ArticleOrErro
         try:
             loaded = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield ArticleOrError(
-                str(path), error=InputError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}")
-            )
+            yield ArticleOrError(str(path), error=InputError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}"))
             return
         objects = loaded if isinstance(loaded, list) else [loaded]
         for i, obj in enumerate(objects):

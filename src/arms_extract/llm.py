@@ -30,7 +30,7 @@ class BackendSettings:
     mode: instructor.Mode = instructor.Mode.JSON_SCHEMA
     temperature: float = 0.0
     timeout: float = 300.0
-    max_reasks: int = 2
+    max_reasks: int = 1  # each re-ask is a whole generation; a 1.5B model rarely fixes more
     max_completion_tokens: int = 2048
     chunk_chars: int | None = None  # None: the embedded model's context, else 24,000
     max_chunks: int = 20
@@ -82,9 +82,7 @@ def _openai_kwargs(settings: BackendSettings) -> dict[str, object]:
     }
 
 
-def make_client(
-    settings: BackendSettings, transport: httpx.BaseTransport | None = None
-) -> instructor.Instructor:
+def make_client(settings: BackendSettings, transport: httpx.BaseTransport | None = None) -> instructor.Instructor:
     http_client = httpx.Client(transport=RetryingTransport(settings.retry, transport))
     client = openai.OpenAI(http_client=http_client, **_openai_kwargs(settings))  # type: ignore[arg-type]
     return instructor.from_openai(client, mode=settings.mode)

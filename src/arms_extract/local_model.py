@@ -1,14 +1,23 @@
-"""The embedded default backend: llama.cpp's own server, in-process, on 127.0.0.1.
+"""The embedded default backend: llama.cpp's own server (xllamacpp) on 127.0.0.1.
 
 It serves the same OpenAI-compatible API as any other backend, so the rest of
-the code cannot tell it apart from a remote server.
+the code cannot tell it apart from a remote server. The server runs in a child
+Python process: if llama.cpp crashes it takes only that process down, the
+batch sees it (`alive()`), and can start it again (`restart()`).
 """
 
 from __future__ import annotations
 
+import argparse
 import errno
+import json
 import os
+import select
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -21,6 +30,7 @@ from ._model_file import MODEL_NAME, ensure_model_file
 
 HOST = "127.0.0.1"
 DEFAULT_CTX = 8192
+START_TIMEOUT = 180.0
 
 
 def _check_port_free(port: int) -> None:
@@ -35,18 +45,12 @@ def _check_port_free(port: int) -> None:
             ) from exc
 
 
-def _wait_healthy(base: str, deadline: float) -> None:
-    last_error = "no answer"
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=5) as response:
-                if response.status == 200:
-                    return
-                last_error = f"HTTP {response.status}"
-        except (urllib.error.URLError, OSError) as exc:
-            last_error = str(exc)
-        time.sleep(0.2)
-    raise EmbeddedModelError(f"the embedded model server at {base} never became healthy: {last_error}")
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/health", timeout=5) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
 
 
 class EmbeddedServer:
@@ -67,17 +71,21 @@ class EmbeddedServer:
         self.threads = threads or min(os.cpu_count() or 2, 8)
         self.parallel = parallel
         self.model_name = MODEL_NAME if model_path is None else model_path.stem
-        self._server: object | None = None
+        self._process: subprocess.Popen[str] | None = None
+        self._log: Path | None = None
         self._lock = threading.Lock()
         self.base_url: str | None = None
+        self.restarts = 0
 
     def start(self) -> str:
         """Start the server if needed and return its OpenAI base URL (…/v1)."""
         with self._lock:
             if self.base_url is not None:
                 return self.base_url
+            if self.port:
+                _check_port_free(self.port)
             try:
-                import xllamacpp
+                import xllamacpp  # noqa: F401  (fail here, with advice, not in the child)
             except ImportError as exc:
                 raise EmbeddedModelError(
                     "the embedded runtime xllamacpp is not installed: "
@@ -86,36 +94,82 @@ class EmbeddedServer:
             path = self.model_path or ensure_model_file()
             if not path.is_file():
                 raise EmbeddedModelError(f"{path}: model file not found")
-            if self.port:
-                _check_port_free(self.port)
-            params = xllamacpp.CommonParams()
-            params.model.path = str(path)
-            params.model_alias = self.model_name
-            params.port = self.port
-            params.n_ctx = self.n_ctx * self.parallel
-            params.n_parallel = self.parallel
-            params.cpuparams.n_threads = self.threads
-            params.cpuparams_batch.n_threads = self.threads
-            params.verbosity = -1
-            params.warmup = False
-            try:
-                server = xllamacpp.Server(params)
-            except RuntimeError as exc:
-                raise EmbeddedModelError(
-                    f"the embedded model server did not start on {HOST}:{self.port or 'any port'} "
-                    f"with {path}: {exc}"
-                ) from exc
-            base = str(server.listening_address).rstrip("/")
-            _wait_healthy(base, time.monotonic() + 120)
-            self._server = server
-            self.base_url = f"{base}/v1"
+            self.base_url = self._spawn(path)
             return self.base_url
+
+    def _spawn(self, path: Path) -> str:
+        handle, log_name = tempfile.mkstemp(prefix="arms-extract-server-", suffix=".log")
+        os.close(handle)
+        self._log = Path(log_name)
+        command = [
+            sys.executable, "-m", "arms_extract.local_model", "--model", str(path),
+            "--alias", self.model_name, "--port", str(self.port), "--ctx", str(self.n_ctx),
+            "--threads", str(self.threads), "--parallel", str(self.parallel),
+        ]  # fmt: skip
+        with self._log.open("w") as log:
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
+        self._process = process
+        deadline = time.monotonic() + START_TIMEOUT
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT)
+        # The child prints its address once it listens.
+        line = process.stdout.readline() if ready else ""
+        if not line:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=10)
+            raise EmbeddedModelError(
+                f"the embedded model server did not start (exit code {process.returncode}) "
+                f"with {path}: {self._log_tail()}"
+            )
+        base = json.loads(line)["url"].rstrip("/")
+        while time.monotonic() < deadline:
+            if _healthy(base):
+                return f"{base}/v1"
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+        self._terminate()
+        raise EmbeddedModelError(f"the embedded model server at {base} never became healthy: {self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        if self._log is None or not self._log.exists():
+            return "no log"
+        lines = [line for line in self._log.read_text(errors="replace").splitlines() if line.strip()]
+        return " | ".join(lines[-3:]) or "no output"
+
+    def alive(self) -> bool:
+        """Whether the server process is running (False before start and after a crash)."""
+        return self._process is not None and self._process.poll() is None
+
+    def restart(self) -> str:
+        """Stop what is left of the server and start it again; counts in `restarts`."""
+        self.stop()
+        self.restarts += 1
+        return self.start()
+
+    def _terminate(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            if process.stdin is not None:
+                process.stdin.close()  # the child exits when its stdin closes
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
     def stop(self) -> None:
         with self._lock:
-            server, self._server, self.base_url = self._server, None, None
-        # Dropping the last reference runs llama.cpp's destructor, which joins its loop.
-        del server
+            self._terminate()
+            self.base_url = None
+        if self._log is not None:
+            self._log.unlink(missing_ok=True)
+            self._log = None
 
     def __enter__(self) -> EmbeddedServer:
         self.start()
@@ -128,3 +182,42 @@ class EmbeddedServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _serve(argv: list[str] | None = None) -> None:
+    """The child process: run llama.cpp's server until stdin closes or a signal comes."""
+    parser = argparse.ArgumentParser(prog="arms_extract.local_model")
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--alias", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--ctx", type=int, default=DEFAULT_CTX)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--parallel", type=int, default=1)
+    args = parser.parse_args(argv)
+    import xllamacpp
+
+    params = xllamacpp.CommonParams()
+    params.model.path = args.model
+    params.model_alias = args.alias
+    params.port = args.port
+    params.n_ctx = args.ctx * args.parallel
+    params.n_parallel = args.parallel
+    params.cpuparams.n_threads = args.threads
+    params.cpuparams_batch.n_threads = args.threads
+    params.verbosity = -1
+    params.warmup = False
+    try:
+        server = xllamacpp.Server(params)
+    except RuntimeError as exc:
+        print(f"llama.cpp refused to start on {HOST}:{args.port or 'any port'}: {exc}", file=sys.stderr)
+        sys.exit(3)
+    print(json.dumps({"url": str(server.listening_address)}), flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+    stop.wait()
+    del server
+
+
+if __name__ == "__main__":
+    _serve()

@@ -188,6 +188,23 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "angolan": "AGO",
     "zambian": "ZMB",
     "kazakh": "KAZ",
+    # A few names as French, Spanish and German news write them.
+    "états-unis": "USA",
+    "etats-unis": "USA",
+    "estados unidos": "USA",
+    "vereinigte staaten": "USA",
+    "japon": "JPN",
+    "japón": "JPN",
+    "russie": "RUS",
+    "rusia": "RUS",
+    "russland": "RUS",
+    "chine": "CHN",
+    "inde": "IND",
+    "allemagne": "DEU",
+    "royaume-uni": "GBR",
+    "corée du sud": "KOR",
+    "arabie saoudite": "SAU",
+    "émirats arabes unis": "ARE",
     "uzbek": "UZB",
     "mongolian": "MNG",
 }
@@ -442,7 +459,13 @@ _CURRENCY_SYMBOLS: list[tuple[str, str]] = [
 ]
 _MULTIPLIERS: dict[str, float] = {
     "trillion": 1e12,
+    "trillions": 1e12,
     "tn": 1e12,
+    "billions": 1e9,
+    "milliards": 1e9,
+    "milliard": 1e9,
+    "mrd": 1e9,
+    "millions": 1e6,
     "billion": 1e9,
     "bn": 1e9,
     "bln": 1e9,
@@ -460,9 +483,7 @@ _MULTIPLIERS: dict[str, float] = {
     "k": 1e3,
 }
 _AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
-_MULTIPLIER_RE = re.compile(
-    r"^\s*(" + "|".join(sorted(_MULTIPLIERS, key=len, reverse=True)) + r")\b", re.IGNORECASE
-)
+_MULTIPLIER_RE = re.compile(r"^\s*(" + "|".join(sorted(_MULTIPLIERS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -502,8 +523,14 @@ def parse_money(phrase: str | None, context: str = "") -> ParsedMoney | None:
     currency = _currency_of(phrase)
     if currency is None:
         return None
-    amount = float(match.group(1).replace(",", ""))
+    number = match.group(1)
     tail = phrase[match.end() :]
+    decimal_comma = re.match(r",(\d{1,2})(?!\d)", tail)
+    if decimal_comma and "," not in number:
+        # "2,35 milliards": a decimal comma, as much of Europe writes it.
+        number = f"{number}.{decimal_comma.group(1)}"
+        tail = tail[decimal_comma.end() :]
+    amount = float(number.replace(",", ""))
     multiplier = _MULTIPLIER_RE.match(tail)
     if multiplier:
         amount *= _MULTIPLIERS[multiplier.group(1).lower()]
@@ -673,9 +700,7 @@ def stage_of(evidence_text: str) -> Stage:
 
 # --- items -----------------------------------------------------------------
 
-_DESIGNATION = re.compile(
-    r"\b([A-Z]{1,5}(?:/[A-Z]{1,5})?-\d{1,4}[A-Za-z]{0,3}(?:-\d{1,3}[A-Z]?)?(?:\s?Block\s?\d+)?)"
-)
+_DESIGNATION = re.compile(r"\b([A-Z]{1,5}(?:/[A-Z]{1,5})?-\d{1,4}[A-Za-z]{0,3}(?:-\d{1,3}[A-Z]?)?(?:\s?Block\s?\d+)?)")
 
 _CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
     (

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -22,10 +23,11 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from instructor.core.hooks import Hooks
 from pydantic import ValidationError
 
-from ._errors import ExtractionFailed
+from ._errors import EmbeddedModelError, ExtractionFailed
 from ._secrets import redact, register_secret
 from .answer import ArticleAnswer
 from .assemble import assemble
+from .cache import AnswerCache, request_key
 from .chunking import split
 from .llm import BackendSettings, make_async_client, make_client
 from .local_model import EmbeddedServer
@@ -49,6 +51,7 @@ def as_article(text_or_article: str | Article, published: str | dt.date | None =
     return Article(id=digest, text=text, published=_as_date(published))
 
 
+MAX_SERVER_RESTARTS = 1
 DEFAULT_CHUNK_CHARS = 24_000  # for servers whose context we cannot see; --chunk-chars overrides
 SYSTEM_PROMPT_TOKENS = 1000  # the instructions and example, measured at about 900
 CHARS_PER_TOKEN = 3.5  # English news with names and numbers; a little under 4 to be safe
@@ -77,7 +80,7 @@ def _combine(attempts: list[_Attempt]) -> _Attempt:
     usage = sum((a.usage for a in attempts), Usage())
     warnings = [f"chunk {i + 1}: {w}" for i, a in enumerate(attempts) for w in a.warnings]
     warnings.append(f"the article was read in {len(attempts)} overlapping chunks")
-    return _Attempt(answer, usage, warnings)
+    return _Attempt(answer, usage, warnings, cached=all(a.cached for a in attempts))
 
 
 class _ParseErrorCounter(Hooks):
@@ -103,6 +106,7 @@ class _Attempt:
     answer: ArticleAnswer
     usage: Usage
     warnings: list[str] = field(default_factory=list)
+    cached: bool = False
 
 
 def _usage(raw: Any, requests: int, reasks: int) -> Usage:
@@ -163,13 +167,36 @@ class _ExtractorBase:
         *,
         settings: BackendSettings | None = None,
         server: EmbeddedServer | None = None,
+        cache: AnswerCache | None = None,
+        refresh: bool = False,
     ) -> None:
+        """`cache` keeps answers across runs; `refresh` asks the model again and overwrites them."""
         self.settings = settings or BackendSettings.from_env(base_url, model, api_key)
+        self.cache = cache
+        self.refresh = refresh
         register_secret(self.settings.api_key)
         self._server = server if self.settings.is_embedded else None
         if self.settings.is_embedded and self._server is None:
             self._server = EmbeddedServer()
         self._owns_server = server is None
+        self._recover_lock = threading.Lock()
+
+    def _recover(self) -> bool:
+        """After a failed call: if the embedded server died, start it again, once per extractor.
+
+        True when the article is worth trying again; raises EmbeddedModelError when
+        the server died after its one restart, so a batch stops sending to it.
+        """
+        server = self._server
+        if server is None:
+            return False
+        with self._recover_lock:
+            if server.alive():
+                return server.restarts > 0
+            if server.restarts >= MAX_SERVER_RESTARTS:
+                raise EmbeddedModelError(f"the embedded model server died again after {server.restarts} restart(s)")
+            server.restart()
+            return True
 
     def _resolved_settings(self) -> BackendSettings:
         """Settings pointing at a running server (starting the embedded one if needed)."""
@@ -208,13 +235,30 @@ class _ExtractorBase:
             return max_article_chars(self._server.n_ctx, settings.max_completion_tokens)
         return DEFAULT_CHUNK_CHARS
 
-    def _provenance(self, settings: BackendSettings, usage: Usage, started: float) -> Provenance:
+    def _cached(self, request: dict[str, Any]) -> tuple[str | None, _Attempt | None]:
+        """(cache key, cached attempt or None); no key when there is no cache."""
+        if self.cache is None:
+            return None, None
+        key = request_key(request, self.settings.backend_name)
+        hit = None if self.refresh else self.cache.get(key)
+        if hit is None:
+            return key, None
+        answer, usage, warnings = hit
+        return key, _Attempt(answer, usage, warnings, cached=True)
+
+    def _store(self, key: str | None, attempt: _Attempt) -> _Attempt:
+        if key is not None and self.cache is not None:
+            self.cache.put(key, attempt.answer, attempt.usage, attempt.warnings)
+        return attempt
+
+    def _provenance(self, settings: BackendSettings, attempt: _Attempt, started: float) -> Provenance:
         return Provenance(
             model=settings.model or "default",
             backend=self.settings.backend_name,
             prompt_version=prompt_version(),
-            usage=usage,
+            usage=attempt.usage,
             seconds=round(time.perf_counter() - started, 3),
+            cached=attempt.cached,
         )
 
     def _finish(
@@ -227,7 +271,7 @@ class _ExtractorBase:
             sales=sales,
             claims=claims,
             actors=actors,
-            provenance=self._provenance(settings, attempt.usage, started),
+            provenance=self._provenance(settings, attempt, started),
             warnings=attempt.warnings + warnings,
         )
 
@@ -260,18 +304,27 @@ class Extractor(_ExtractorBase):
         article = as_article(text_or_article, published)
         settings = self._resolved_settings()
         started = time.perf_counter()
-        client = self._client_for(settings)
-        attempts = [self._call(client, request) for request in self._requests(article, settings)]
+        requests = self._requests(article, settings)
+        try:
+            attempts = [self._call(self._client_for(settings), request) for request in requests]
+        except ExtractionFailed:
+            if not self._recover():
+                raise
+            settings = self._resolved_settings()
+            attempts = [self._call(self._client_for(settings), request) for request in requests]
         return self._finish(article, attempts, settings, started)
 
     def _call(self, client: Any, request: dict[str, Any]) -> _Attempt:
+        key, hit = self._cached(request)
+        if hit is not None:
+            return hit
         try:
             answer, completion = client.create_with_completion(**request)
         except InstructorRetryException as error:
-            return _salvage(error)
+            return self._store(key, _salvage(error))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise ExtractionFailed(_describe_api_error(error)) from None
-        return self._attempt(answer, completion, request)
+        return self._store(key, self._attempt(answer, completion, request))
 
     def close(self) -> None:
         if self._client is not None:
@@ -297,26 +350,38 @@ class AsyncExtractor(_ExtractorBase):
     _client: Any = None
     _client_url: str | None = None
 
-    async def extract(
-        self, text_or_article: str | Article, published: str | dt.date | None = None
-    ) -> Extraction:
+    async def extract(self, text_or_article: str | Article, published: str | dt.date | None = None) -> Extraction:
         article = as_article(text_or_article, published)
         settings = await asyncio.to_thread(self._resolved_settings)
         started = time.perf_counter()
+        self._async_client_for(settings)
+        requests = self._requests(article, settings)
+        try:
+            attempts = [await self._call(request) for request in requests]
+        except ExtractionFailed:
+            if not await asyncio.to_thread(self._recover):
+                raise
+            settings = await asyncio.to_thread(self._resolved_settings)
+            self._async_client_for(settings)
+            attempts = [await self._call(request) for request in requests]
+        return self._finish(article, attempts, settings, started)
+
+    def _async_client_for(self, settings: BackendSettings) -> None:
         if self._client is None or self._client_url != settings.base_url:
             self._client = make_async_client(settings)
             self._client_url = settings.base_url
-        attempts = [await self._call(request) for request in self._requests(article, settings)]
-        return self._finish(article, attempts, settings, started)
 
     async def _call(self, request: dict[str, Any]) -> _Attempt:
+        key, hit = self._cached(request)
+        if hit is not None:
+            return hit
         try:
             answer, completion = await self._client.create_with_completion(**request)
         except InstructorRetryException as error:
-            return _salvage(error)
+            return self._store(key, _salvage(error))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise ExtractionFailed(_describe_api_error(error)) from None
-        return self._attempt(answer, completion, request)
+        return self._store(key, self._attempt(answer, completion, request))
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -104,9 +104,7 @@ class Sale(BaseModel):
     buyer: str | None = Field(default=None, description="actor id")
     seller_country: str | None = Field(default=None, description="ISO 3166-1 alpha-3")
     buyer_country: str | None = Field(default=None, description="ISO 3166-1 alpha-3")
-    buyer_body: str | None = Field(
-        default=None, description="the buying body as written, when more than the country"
-    )
+    buyer_body: str | None = Field(default=None, description="the buying body as written, when more than the country")
     seller_inferred: bool = Field(
         default=False, description="the seller is implied by the article, not named as seller"
     )
@@ -164,6 +162,7 @@ class Provenance(BaseModel):
     schema_version: str = SCHEMA_VERSION
     usage: Usage = Field(default_factory=Usage)
     seconds: float = 0.0
+    cached: bool = Field(default=False, description="answered from the cache: no model call was made")
 
 
 class Extraction(BaseModel):

@@ -1,0 +1,174 @@
+"""Provider batch files: OpenAI Batch API request lines out, their results back in.
+
+`prepare` writes one request line per article chunk, in the format that the
+OpenAI Batch API and vLLM's `run-batch` accept, plus a sidecar file with the
+articles themselves. `collect` reads the results, validates and grounds each
+answer exactly as a live run does, and writes the same outputs as `run`;
+answers that fail validation are listed in DIR/rerun.jsonl, ready for a
+normal `arms-extract run`, since a batch cannot re-ask.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .answer import ArticleAnswer
+from .batch import expand_inputs, iter_items
+from .chunking import split
+from .llm import BackendSettings
+from .pipeline import DEFAULT_CHUNK_CHARS, _Attempt, _ExtractorBase, max_article_chars
+from .prompts import extraction_messages
+from .records import Article, Usage
+from .store import RunStore
+
+DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+
+def request_body(text: str, settings: BackendSettings) -> dict[str, Any]:
+    """The chat-completions body a live run sends for `text` (instructor, Mode.JSON_SCHEMA)."""
+    return {
+        "messages": extraction_messages(text),
+        "model": settings.model or DEFAULT_MODEL,
+        "max_tokens": settings.max_completion_tokens,
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": ArticleAnswer.__name__, "schema": ArticleAnswer.model_json_schema()},
+        },
+        "temperature": settings.temperature,
+    }
+
+
+def sidecar_path(requests: Path) -> Path:
+    return requests.with_name(requests.stem + ".articles.jsonl")
+
+
+@dataclass
+class Prepared:
+    articles: int = 0
+    requests: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def prepare(inputs: Iterable[str | Path], out: Path, settings: BackendSettings) -> Prepared:
+    """Write request lines to `out` and the articles to its sidecar; return counts and input errors."""
+    files, unmatched = expand_inputs(inputs)
+    chunk_chars = settings.chunk_chars or (
+        max_article_chars(8192, settings.max_completion_tokens) if settings.is_embedded else DEFAULT_CHUNK_CHARS
+    )
+    result = Prepared()
+    with (
+        out.open("w", encoding="utf-8") as requests,
+        sidecar_path(out).open("w", encoding="utf-8") as articles,
+    ):
+        for item in iter_items(files, unmatched):
+            if item.article is None:
+                result.errors.append(str(item.error))
+                continue
+            chunks = split(item.article.text, chunk_chars)
+            articles.write(
+                json.dumps(
+                    {
+                        "key": item.source,
+                        "chunks": len(chunks),
+                        "article": item.article.model_dump(mode="json"),
+                    }
+                )
+                + "\n"
+            )
+            for index, chunk in enumerate(chunks):
+                line = {
+                    "custom_id": f"{item.source}#{index}",
+                    "method": "POST",
+                    "url": "/v1/chat/completions",
+                    "body": request_body(chunk.text, settings),
+                }
+                requests.write(json.dumps(line, ensure_ascii=False) + "\n")
+                result.requests += 1
+            result.articles += 1
+    return result
+
+
+@dataclass
+class Collected:
+    ok: int = 0
+    rerun: list[tuple[str, str]] = field(default_factory=list)  # (key, reason)
+
+
+def _content(result: dict[str, Any]) -> tuple[str | None, Usage, str | None]:
+    """(answer text, usage, problem) from one result line."""
+    if result.get("error"):
+        return None, Usage(), f"the batch reported an error: {json.dumps(result['error'])[:200]}"
+    response = result.get("response") or {}
+    if response.get("status_code", 200) != 200:
+        return None, Usage(), f"HTTP {response.get('status_code')}"
+    body = response.get("body") or {}
+    choices = body.get("choices") or []
+    if not choices:
+        return None, Usage(), "no choices in the result"
+    if choices[0].get("finish_reason") == "length":
+        return None, Usage(), "the answer was cut off at the completion token limit"
+    usage = body.get("usage") or {}
+    return (
+        choices[0].get("message", {}).get("content"),
+        Usage(
+            prompt_tokens=usage.get("prompt_tokens", 0),
+            completion_tokens=usage.get("completion_tokens", 0),
+            requests=1,
+        ),
+        None,
+    )
+
+
+def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSettings) -> Collected:
+    """Validate, ground and store batch results; list what needs a normal re-run."""
+    answers: dict[str, dict[str, Any]] = {}
+    for line in results.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            answers[row["custom_id"]] = row
+    chunk_chars = settings.chunk_chars or (
+        max_article_chars(8192, settings.max_completion_tokens) if settings.is_embedded else DEFAULT_CHUNK_CHARS
+    )
+    finisher = _ExtractorBase(settings=settings.with_server("http://batch/v1", settings.model or DEFAULT_MODEL))
+    store = RunStore(out_dir)
+    outcome = Collected()
+    rerun_lines: list[str] = []
+    for line in sidecar_path(requests).read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        key, article = entry["key"], Article.model_validate(entry["article"])
+        attempts: list[_Attempt] = []
+        problem = None
+        for index, chunk in enumerate(split(article.text, chunk_chars)):
+            result = answers.get(f"{key}#{index}")
+            if result is None:
+                problem = f"no result for chunk {index}"
+                break
+            content, usage, problem = _content(result)
+            if problem or content is None:
+                problem = problem or "empty answer"
+                break
+            try:
+                answer = ArticleAnswer.model_validate_json(content, context={"text": chunk.text})
+            except ValidationError as error:
+                problem = f"the answer failed validation: {error.errors()[0]['msg'][:200]}"
+                break
+            attempts.append(_Attempt(answer, usage))
+        if problem:
+            outcome.rerun.append((key, problem))
+            store.write_failed(key, article.id, article.source, f"batch: {problem}; re-run it with `run`")
+            rerun_lines.append(json.dumps(article.model_dump(mode="json"), ensure_ascii=False))
+            continue
+        extraction = finisher._finish(article, attempts, finisher.settings, started=time.perf_counter())
+        store.write_ok(key, extraction, cached=False)
+        outcome.ok += 1
+    store.export_jsonl()
+    store.close()
+    (out_dir / "rerun.jsonl").write_text("".join(f"{line}\n" for line in rerun_lines), encoding="utf-8")
+    return outcome

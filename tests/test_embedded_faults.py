@@ -1,0 +1,115 @@
+"""What goes wrong around the embedded model, tested without loading it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from arms_extract import BackendSettings, EmbeddedModelError, EmbeddedServer
+from arms_extract import _model_file as model_file
+from arms_extract._transport import RetryPolicy
+from arms_extract.batch import RunOptions, run_batch
+
+from .fake_openai_server import Step, fake_openai_server
+from .test_batch import ANSWER, lines, write_articles
+
+
+def test_port_in_use_is_a_clear_error() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(EmbeddedModelError, match=f"port {port} on 127.0.0.1 is already in use"):
+            EmbeddedServer(port=port).start()
+
+
+def test_missing_model_packages_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_parts(name: str) -> object:
+        raise ImportError(name)
+
+    monkeypatch.setattr(model_file.importlib, "import_module", no_parts)
+    with pytest.raises(EmbeddedModelError, match=r"pip install 'arms-extract\[embedded\]'"):
+        model_file.part_paths()
+
+
+def test_corrupted_model_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARMS_EXTRACT_CACHE_DIR", str(tmp_path))
+    target = tmp_path / "models" / f"{model_file.MODEL_NAME}.gguf"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"GGUF but not the pinned weights")
+    with pytest.raises(EmbeddedModelError, match="does not match the pinned"):
+        model_file.ensure_model_file()
+
+
+def test_assembly_with_wrong_chunks_leaves_no_file(tmp_path: Path) -> None:
+    parts = []
+    for i in range(3):
+        part = tmp_path / f"part{i}.bin"
+        part.write_bytes(bytes([i]) * 1000)
+        parts.append(part)
+    target = tmp_path / "out" / "model.gguf"
+    with pytest.raises(EmbeddedModelError, match="reinstall"):
+        model_file.assemble(target, parts)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+class DyingServer:
+    """Stands in for EmbeddedServer: a FAKE OpenAI server that answers `answers_per_life`
+
+    requests, then drops every connection, as a crashed server would."""
+
+    model_name = "fake-embedded"
+    n_ctx = 8192
+
+    def __init__(self, answers_per_life: int) -> None:
+        self.answers_per_life = answers_per_life
+        self.restarts = 0
+        self.base_url: str | None = None
+        self._context = None
+        self._fake = None
+
+    def start(self) -> str:
+        if self.base_url is None:
+            steps = [Step(content=ANSWER)] * self.answers_per_life + [Step(drop=True)]
+            self._context = fake_openai_server(*steps)
+            self._fake = self._context.__enter__()
+            self.base_url = self._fake.url
+        return self.base_url
+
+    def alive(self) -> bool:
+        return self._fake is not None and len(self._fake.requests) <= self.answers_per_life
+
+    def restart(self) -> str:
+        self.stop()
+        self.restarts += 1
+        return self.start()
+
+    def stop(self) -> None:
+        if self._context is not None:
+            self._context.__exit__(None, None, None)
+        self._context = self._fake = self.base_url = None
+
+
+def test_server_dying_mid_batch_is_restarted_once_then_the_rest_fail_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_articles(tmp_path / "in", 8)
+    server = DyingServer(answers_per_life=3)
+    fast = RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.02)
+    settings = BackendSettings(retry=fast, timeout=2)  # no base_url: the embedded backend
+    monkeypatch.setattr("arms_extract.pipeline.EmbeddedServer", lambda: server)
+    summary = asyncio.run(
+        run_batch([tmp_path / "in"], tmp_path / "out", settings, RunOptions(workers=1, use_cache=False))
+    )
+    rows = {Path(r["key"]).name: r for r in lines(tmp_path / "out" / "articles.jsonl")}
+    assert server.restarts == 1
+    assert summary.ok == 6
+    failed = [r for r in rows.values() if r["status"] == "failed"]
+    assert len(failed) == 2
+    assert all("embedded model" in r["error"] and "restart" in r["error"] for r in failed)
+    sales = lines(tmp_path / "out" / "sales.jsonl")
+    assert len(sales) == 6 and json.dumps(sales).count("JPN") == 6
