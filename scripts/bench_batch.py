@@ -22,11 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from arms_extract import Article, BackendSettings  # noqa: E402
+from arms_extract._attempt import _Attempt  # noqa: E402
 from arms_extract._transport import RetryPolicy  # noqa: E402
 from arms_extract.answer import ArticleAnswer  # noqa: E402
 from arms_extract.assemble import assemble  # noqa: E402
 from arms_extract.batch import RunOptions, run_batch  # noqa: E402
-from arms_extract.pipeline import _Attempt, _ExtractorBase  # noqa: E402
+from arms_extract.pipeline import _ExtractorBase  # noqa: E402
 from arms_extract.records import Usage  # noqa: E402
 from arms_extract.store import RunStore  # noqa: E402
 from tests.fake_openai_server import Step, fake_openai_server  # noqa: E402

@@ -170,3 +170,27 @@ def test_kill_9_mid_run_then_resume_leaves_no_duplicate_or_partial_record(tmp_pa
     db = sqlite3.connect(out / "extract.sqlite")
     assert db.execute("SELECT COUNT(*) FROM sales").fetchone()[0] == 12
     assert db.execute("SELECT COUNT(DISTINCT article_key) FROM sale_items").fetchone()[0] == 12
+
+
+def test_cli_run_and_export_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from arms_extract.cli import app
+
+    monkeypatch.setenv("ARMS_EXTRACT_CACHE_DIR", str(tmp_path / "cache"))
+    write_articles(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    log = tmp_path / "run.log"
+    with fake_openai_server(Step(content=ANSWER)) as fake:
+        args = ["run", str(tmp_path / "in"), "--out", str(out), "--base-url", fake.url, "--model", "fake"]
+        result = CliRunner().invoke(app, [*args, "--log", str(log)])
+    assert result.exit_code == 0, result.output
+    assert "Run into" in result.stderr
+    assert log.read_text().count(": ok, 1 sales") == 2
+    exported = CliRunner().invoke(app, ["export", str(out), "--csv"])
+    assert exported.exit_code == 0, exported.output
+    sales_csv = (out / "csv" / "sales.csv").read_text().splitlines()
+    assert sales_csv[0].startswith("article_key,sale_id,seller,buyer")
+    assert len(sales_csv) == 3
+    missing = CliRunner().invoke(app, ["export", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "no extract.sqlite" in missing.stderr

@@ -101,7 +101,7 @@ def test_server_dying_mid_batch_is_restarted_once_then_the_rest_fail_clearly(
     server = DyingServer(answers_per_life=3)
     fast = RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.02)
     settings = BackendSettings(retry=fast, timeout=2)  # no base_url: the embedded backend
-    monkeypatch.setattr("arms_extract.pipeline.EmbeddedServer", lambda: server)
+    monkeypatch.setattr("arms_extract.pipeline.EmbeddedServer", lambda parallel: server)
     summary = asyncio.run(
         run_batch([tmp_path / "in"], tmp_path / "out", settings, RunOptions(workers=1, use_cache=False))
     )

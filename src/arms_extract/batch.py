@@ -116,8 +116,11 @@ async def run_batch(
     summary.total = sum(1 for _ in iter_items(files, unmatched))
     if on_start:
         on_start(summary.total)
-    cache = (options.cache or AnswerCache()) if options.use_cache else None
-    workers = options.workers or (1 if settings.is_embedded else 8)
+    cache = None
+    if options.use_cache:
+        # `is None`, not `or`: an empty cache is falsy (it has a length).
+        cache = options.cache if options.cache is not None else AnswerCache()
+    workers = options.workers or (settings.embedded_slots if settings.is_embedded else 8)
     last_export = time.monotonic()
     seen_texts: dict[str, str] = {}  # sha256 of text -> first key, to flag duplicates
     fatal: list[str] = []

@@ -19,11 +19,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ._attempt import _Attempt
 from .answer import ArticleAnswer
 from .batch import expand_inputs, iter_items
 from .chunking import split
 from .llm import BackendSettings
-from .pipeline import DEFAULT_CHUNK_CHARS, _Attempt, _ExtractorBase, max_article_chars
+from .pipeline import _ExtractorBase, chunk_chars_for
 from .prompts import extraction_messages
 from .records import Article, Usage
 from .store import RunStore
@@ -59,9 +60,7 @@ class Prepared:
 def prepare(inputs: Iterable[str | Path], out: Path, settings: BackendSettings) -> Prepared:
     """Write request lines to `out` and the articles to its sidecar; return counts and input errors."""
     files, unmatched = expand_inputs(inputs)
-    chunk_chars = settings.chunk_chars or (
-        max_article_chars(8192, settings.max_completion_tokens) if settings.is_embedded else DEFAULT_CHUNK_CHARS
-    )
+    chunk_chars = chunk_chars_for(settings, None)
     result = Prepared()
     with (
         out.open("w", encoding="utf-8") as requests,
@@ -133,9 +132,7 @@ def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSetti
         if line.strip():
             row = json.loads(line)
             answers[row["custom_id"]] = row
-    chunk_chars = settings.chunk_chars or (
-        max_article_chars(8192, settings.max_completion_tokens) if settings.is_embedded else DEFAULT_CHUNK_CHARS
-    )
+    chunk_chars = chunk_chars_for(settings, None)
     finisher = _ExtractorBase(settings=settings.with_server("http://batch/v1", settings.model or DEFAULT_MODEL))
     store = RunStore(out_dir)
     outcome = Collected()

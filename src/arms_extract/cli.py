@@ -236,6 +236,10 @@ def run(
     except EmbeddedModelError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
+    finally:
+        if log is not None:
+            logging.getLogger("arms_extract").removeHandler(handler)
+            handler.close()
     if not quiet:
         table = Table(title=f"Run into {out}")
         for column in (
@@ -269,7 +273,9 @@ def export(
     from .store import RunStore
 
     if not (out / "extract.sqlite").exists():
-        Console(stderr=True).print(f"[red]error:[/red] {out}: no extract.sqlite here; run `arms-extract run` first")
+        Console(stderr=True, soft_wrap=True).print(
+            f"[red]error:[/red] {out}: no extract.sqlite here; run `arms-extract run` first"
+        )
         raise typer.Exit(2)
     store = RunStore(out)
     try:

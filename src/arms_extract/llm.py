@@ -33,6 +33,7 @@ class BackendSettings:
     max_reasks: int = 1  # each re-ask is a whole generation; a 1.5B model rarely fixes more
     max_completion_tokens: int = 2048
     chunk_chars: int | None = None  # None: the embedded model's context, else 24,000
+    embedded_slots: int = 1  # parallel sequences in the embedded server (measured: see README)
     max_chunks: int = 20
     retry: RetryPolicy = RetryPolicy()
 

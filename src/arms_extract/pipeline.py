@@ -13,18 +13,23 @@ import hashlib
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 import httpx2 as httpx
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from instructor.core.hooks import Hooks
-from pydantic import ValidationError
 
+from ._attempt import (
+    _Attempt,
+    _combine,
+    _count_parse_errors,
+    _describe_api_error,
+    _salvage,
+    _usage,
+)
 from ._errors import EmbeddedModelError, ExtractionFailed
-from ._secrets import redact, register_secret
+from ._secrets import register_secret
 from .answer import ArticleAnswer
 from .assemble import assemble
 from .cache import AnswerCache, request_key
@@ -32,7 +37,7 @@ from .chunking import split
 from .llm import BackendSettings, make_async_client, make_client
 from .local_model import EmbeddedServer
 from .prompts import extraction_messages, prompt_version
-from .records import Article, Extraction, Provenance, Usage
+from .records import Article, Extraction, Provenance
 
 # instructor logs every failed validation at ERROR; re-asks are expected here and
 # reported as warnings on the Extraction, so keep them off the user's terminal.
@@ -52,7 +57,7 @@ def as_article(text_or_article: str | Article, published: str | dt.date | None =
 
 
 MAX_SERVER_RESTARTS = 1
-DEFAULT_CHUNK_CHARS = 24_000  # for servers whose context we cannot see; --chunk-chars overrides
+DEFAULT_CHUNK_CHARS = 24_000  # for servers whose context we cannot see; BackendSettings.chunk_chars overrides
 SYSTEM_PROMPT_TOKENS = 1000  # the instructions and example, measured at about 900
 CHARS_PER_TOKEN = 3.5  # English news with names and numbers; a little under 4 to be safe
 
@@ -62,100 +67,19 @@ def max_article_chars(n_ctx: int, completion_tokens: int) -> int:
     return int((n_ctx - SYSTEM_PROMPT_TOKENS - completion_tokens) * CHARS_PER_TOKEN)
 
 
+def chunk_chars_for(settings: BackendSettings, n_ctx: int | None) -> int:
+    """Characters per request: the setting, else what the server's context holds, else a default."""
+    if settings.chunk_chars is not None:
+        return settings.chunk_chars
+    if n_ctx is not None:
+        return max_article_chars(n_ctx, settings.max_completion_tokens)
+    return DEFAULT_CHUNK_CHARS
+
+
 def _as_date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value[:10])
-
-
-def _combine(attempts: list[_Attempt]) -> _Attempt:
-    """One answer from the answers for each chunk; assembly merges what they repeat."""
-    if len(attempts) == 1:
-        return attempts[0]
-    answer = ArticleAnswer(
-        sales=[s for a in attempts for s in a.answer.sales],
-        actors=[x for a in attempts for x in a.answer.actors],
-        claims=[c for a in attempts for c in a.answer.claims],
-    )
-    usage = sum((a.usage for a in attempts), Usage())
-    warnings = [f"chunk {i + 1}: {w}" for i, a in enumerate(attempts) for w in a.warnings]
-    warnings.append(f"the article was read in {len(attempts)} overlapping chunks")
-    return _Attempt(answer, usage, warnings, cached=all(a.cached for a in attempts))
-
-
-class _ParseErrorCounter(Hooks):
-    """Per-call hooks that count failed parses: each one is followed by a re-ask."""
-
-    parse_errors: int = 0
-
-
-def _count_parse_errors() -> _ParseErrorCounter:
-    hooks = _ParseErrorCounter()
-
-    def count(*args: object, **kwargs: object) -> None:
-        hooks.parse_errors += 1
-
-    hooks.on("parse:error", count)
-    return hooks
-
-
-@dataclass
-class _Attempt:
-    """What one article's model call produced, before assembly."""
-
-    answer: ArticleAnswer
-    usage: Usage
-    warnings: list[str] = field(default_factory=list)
-    cached: bool = False
-
-
-def _usage(raw: Any, requests: int, reasks: int) -> Usage:
-    return Usage(
-        prompt_tokens=int(getattr(raw, "prompt_tokens", 0) or 0),
-        completion_tokens=int(getattr(raw, "completion_tokens", 0) or 0),
-        requests=requests,
-        reasks=reasks,
-    )
-
-
-def _salvage(error: InstructorRetryException) -> _Attempt:
-    """Re-asks ran out: keep the last answer's grounded parts, or fail if it is not even JSON."""
-    cause = error.__cause__
-    if isinstance(cause, IncompleteOutputException):
-        raise ExtractionFailed("the model's answer was cut off at the completion token limit") from None
-    if not isinstance(cause, ValidationError | ValueError) or error.last_completion is None:
-        raise ExtractionFailed(_describe_api_error(cause or error)) from None
-    attempts = error.n_attempts
-    usage = _usage(error.total_usage, attempts, max(attempts - 1, 0))
-    content = error.last_completion.choices[0].message.content or ""
-    try:
-        answer = ArticleAnswer.model_validate_json(content)
-    except ValidationError as invalid:
-        raise ExtractionFailed(
-            f"the model's answer was not valid JSON of the schema after {attempts} attempts: "
-            f"{invalid.errors()[0]['msg']}"
-        ) from None
-    note = f"answer still had ungrounded values after {attempts - 1} re-asks; they were dropped"
-    return _Attempt(answer, usage, [note])
-
-
-def _describe_api_error(error: BaseException) -> str:
-    """A one-line reason that names the failure but never echoes bodies or keys."""
-    if isinstance(error, openai.APIStatusError):
-        detail = ""
-        if 400 <= error.status_code < 500 and error.status_code not in (401, 403, 429):
-            # The server's reason (e.g. "exceeds the available context size"); never sent to a model.
-            detail = ": " + redact(" ".join(str(error.message).split()))[:200]
-        return f"the model server answered HTTP {error.status_code}{detail}"
-    if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
-        return "the model server did not answer within the timeout after transport retries"
-    if isinstance(error, openai.APIConnectionError | httpx.TransportError):
-        return "could not connect to the model server after transport retries"
-    if isinstance(error, IncompleteOutputException):
-        return "the model's answer was cut off at the completion token limit"
-    if isinstance(error, IndexError):
-        return "the model server sent no answer (an empty list of choices)"
-    return f"the model call failed: {type(error).__name__}"
 
 
 class _ExtractorBase:
@@ -177,7 +101,7 @@ class _ExtractorBase:
         register_secret(self.settings.api_key)
         self._server = server if self.settings.is_embedded else None
         if self.settings.is_embedded and self._server is None:
-            self._server = EmbeddedServer()
+            self._server = EmbeddedServer(parallel=self.settings.embedded_slots)
         self._owns_server = server is None
         self._recover_lock = threading.Lock()
 
@@ -207,7 +131,7 @@ class _ExtractorBase:
 
     def _requests(self, article: Article, settings: BackendSettings) -> list[dict[str, Any]]:
         """One request per chunk; an article that fits the context is one chunk, sent whole."""
-        chunks = split(article.text, self._chunk_chars(settings))
+        chunks = split(article.text, chunk_chars_for(settings, self._server.n_ctx if self._server else None))
         if len(chunks) > settings.max_chunks:
             raise ExtractionFailed(
                 f"the article has {len(article.text):,} characters, {len(chunks)} chunks of the "
@@ -226,14 +150,6 @@ class _ExtractorBase:
             "temperature": settings.temperature,
             "max_tokens": settings.max_completion_tokens,
         }
-
-    def _chunk_chars(self, settings: BackendSettings) -> int:
-        """The embedded model's context is known; for other servers the setting decides."""
-        if settings.chunk_chars is not None:
-            return settings.chunk_chars
-        if self._server is not None:
-            return max_article_chars(self._server.n_ctx, settings.max_completion_tokens)
-        return DEFAULT_CHUNK_CHARS
 
     def _cached(self, request: dict[str, Any]) -> tuple[str | None, _Attempt | None]:
         """(cache key, cached attempt or None); no key when there is no cache."""

@@ -1,0 +1,112 @@
+"""What one model call produced before assembly, and how a failed call is described.
+
+Shared by the live extractors and by batch-file collection: usage summed over
+re-asks, salvage of the last answer when re-asks run out, and one-line
+failure reasons that never echo a response body or a key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2 as httpx
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import Hooks
+from pydantic import ValidationError
+
+from ._errors import ExtractionFailed
+from ._secrets import redact
+from .answer import ArticleAnswer
+from .records import Usage
+
+
+@dataclass
+class _Attempt:
+    """What one article's model call produced, before assembly."""
+
+    answer: ArticleAnswer
+    usage: Usage
+    warnings: list[str] = field(default_factory=list)
+    cached: bool = False
+
+
+class _ParseErrorCounter(Hooks):
+    """Per-call hooks that count failed parses: each one is followed by a re-ask."""
+
+    parse_errors: int = 0
+
+
+def _count_parse_errors() -> _ParseErrorCounter:
+    hooks = _ParseErrorCounter()
+
+    def count(*args: object, **kwargs: object) -> None:
+        hooks.parse_errors += 1
+
+    hooks.on("parse:error", count)
+    return hooks
+
+
+def _usage(raw: Any, requests: int, reasks: int) -> Usage:
+    return Usage(
+        prompt_tokens=int(getattr(raw, "prompt_tokens", 0) or 0),
+        completion_tokens=int(getattr(raw, "completion_tokens", 0) or 0),
+        requests=requests,
+        reasks=reasks,
+    )
+
+
+def _salvage(error: InstructorRetryException) -> _Attempt:
+    """Re-asks ran out: keep the last answer's grounded parts, or fail if it is not even JSON."""
+    cause = error.__cause__
+    if isinstance(cause, IncompleteOutputException):
+        raise ExtractionFailed("the model's answer was cut off at the completion token limit") from None
+    if not isinstance(cause, ValidationError | ValueError) or error.last_completion is None:
+        raise ExtractionFailed(_describe_api_error(cause or error)) from None
+    attempts = error.n_attempts
+    usage = _usage(error.total_usage, attempts, max(attempts - 1, 0))
+    content = error.last_completion.choices[0].message.content or ""
+    try:
+        answer = ArticleAnswer.model_validate_json(content)
+    except ValidationError as invalid:
+        raise ExtractionFailed(
+            f"the model's answer was not valid JSON of the schema after {attempts} attempts: "
+            f"{invalid.errors()[0]['msg']}"
+        ) from None
+    note = f"answer still had ungrounded values after {attempts - 1} re-asks; they were dropped"
+    return _Attempt(answer, usage, [note])
+
+
+def _describe_api_error(error: BaseException) -> str:
+    """A one-line reason that names the failure but never echoes bodies or keys."""
+    if isinstance(error, openai.APIStatusError):
+        detail = ""
+        if 400 <= error.status_code < 500 and error.status_code not in (401, 403, 429):
+            # The server's reason (e.g. "exceeds the available context size"); never sent to a model.
+            detail = ": " + redact(" ".join(str(error.message).split()))[:200]
+        return f"the model server answered HTTP {error.status_code}{detail}"
+    if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
+        return "the model server did not answer within the timeout after transport retries"
+    if isinstance(error, openai.APIConnectionError | httpx.TransportError):
+        return "could not connect to the model server after transport retries"
+    if isinstance(error, IncompleteOutputException):
+        return "the model's answer was cut off at the completion token limit"
+    if isinstance(error, IndexError):
+        return "the model server sent no answer (an empty list of choices)"
+    return f"the model call failed: {type(error).__name__}"
+
+
+def _combine(attempts: list[_Attempt]) -> _Attempt:
+    """One answer from the answers for each chunk; assembly merges what they repeat."""
+    if len(attempts) == 1:
+        return attempts[0]
+    answer = ArticleAnswer(
+        sales=[s for a in attempts for s in a.answer.sales],
+        actors=[x for a in attempts for x in a.answer.actors],
+        claims=[c for a in attempts for c in a.answer.claims],
+    )
+    usage = sum((a.usage for a in attempts), Usage())
+    warnings = [f"chunk {i + 1}: {w}" for i, a in enumerate(attempts) for w in a.warnings]
+    warnings.append(f"the article was read in {len(attempts)} overlapping chunks")
+    return _Attempt(answer, usage, warnings, cached=all(a.cached for a in attempts))
