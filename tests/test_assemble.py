@@ -91,9 +91,7 @@ def test_ungrounded_mentions_are_dropped_with_a_warning() -> None:
             )
         ],
         actors=[ActorAnswer(name="Lockheed Martin", kind="company", title=None)],
-        claims=[
-            ClaimAnswer(speaker="Pentagon", cue="said", quote_start="nothing like this is written anywhere")
-        ],
+        claims=[ClaimAnswer(speaker="Pentagon", cue="said", quote_start="nothing like this is written anywhere")],
     )
     sales, claims, actors, warnings = assemble(Article(id="x", text=SEED_003), answer)
     assert [s.items for s in sales] == [[]]
@@ -108,9 +106,7 @@ def test_ungrounded_mentions_are_dropped_with_a_warning() -> None:
 def test_a_price_split_off_as_its_own_sale_is_merged_back() -> None:
     merged = merge_fragments(
         [
-            sale(
-                seller="the United States", buyer="Japan", items=[ItemAnswer(name="missiles", quantity=None)]
-            ),
+            sale(seller="the United States", buyer="Japan", items=[ItemAnswer(name="missiles", quantity=None)]),
             sale(value="$3.64 billion", date="January 3"),
         ]
     )
@@ -129,9 +125,7 @@ def test_two_real_sales_stay_apart() -> None:
 def test_an_event_that_is_not_a_sale_is_dropped() -> None:
     text = "Gunmen attacked a train of 42 wagons on Tuesday, the agency reported."
     answer = ArticleAnswer(
-        sales=[
-            sale(seller="Gunmen", items=[ItemAnswer(name="train", quantity="42 wagons")], date="on Tuesday")
-        ],
+        sales=[sale(seller="Gunmen", items=[ItemAnswer(name="train", quantity="42 wagons")], date="on Tuesday")],
         actors=[],
         claims=[],
     )

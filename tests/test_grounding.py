@@ -48,9 +48,7 @@ def test_dropped_final_full_stop_is_still_found() -> None:
 
 
 def test_non_ascii_text_offsets_are_character_offsets() -> None:
-    text = (
-        "Die Bundeswehr erhält 35 F-35A; Müller sagte: «Straße frei» für Ελλάδα und 日本 kauft 400 Tomahawk."
-    )
+    text = "Die Bundeswehr erhält 35 F-35A; Müller sagte: «Straße frei» für Ελλάδα und 日本 kauft 400 Tomahawk."
     for mention in ("Müller", "«Straße frei»", "Ελλάδα", "日本", "400 Tomahawk"):
         span = ground(text, mention)
         check(text, span)

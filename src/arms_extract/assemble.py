@@ -35,8 +35,10 @@ from .normalize import (
     known_body,
     parse_money,
     parse_quantity,
+    quantity_before,
     resolve_date,
     stage_of,
+    variants_in,
 )
 from .people import personal_name, quoted_people, stated_source, title_before
 from .records import (
@@ -70,6 +72,32 @@ _SALE_WORDS = re.compile(r"\b(sale|sell|deal|purchase|buy|contract|weapons?|arms
 def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
     """A date as written, or its first words when the model added a year ("January 13, 2014")."""
     return ground_prefix(text, phrase, min_words=2, folded=folded, near=near)
+
+
+_DSCA_NAME = re.compile(r"Defen[cs]e Security Cooperation Agency")
+_DSCA_NOTICE = re.compile(r"Transmittal No|Media/Public Contact|Security Cooperation Agency notified Congress")
+_BOILERPLATE_CUES = re.compile(
+    r"basic military balance|difficulty absorbing|foreign policy and national security|"
+    r"adverse impact on U\.?S\.? defen[cs]e readiness|no known offset agreements?",
+    re.I,
+)
+
+
+_SELLING = r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*)\b[^.]{0,80}?\bto\s+(?:the\s+)?"
+
+
+def _sold_to(text: str, party: str) -> bool:
+    """Whether the article writes that something is sold, transferred or delivered to `party`."""
+    name = re.sub(r"^the\s+", "", party.strip(), flags=re.I)
+    return re.search(_SELLING + re.escape(name), text, re.I) is not None
+
+
+def _strip(span: Span) -> Span:
+    """The span without the white space around it."""
+    leading = len(span.text) - len(span.text.lstrip())
+    trailing = len(span.text) - len(span.text.rstrip())
+    start, end = span.start + leading, span.end - trailing
+    return Span(start=start, end=end, text=span.text[leading : len(span.text) - trailing])
 
 
 def _close(a: Span, b: Span, window: int = 200) -> bool:
@@ -267,9 +295,9 @@ class _Assembler:
                     body = known_body(actor.title)
                     actor.country = body.country if body else country_in(actor.title)
 
-    def party(self, mention: str | None, span: Span | None) -> tuple[str | None, str | None]:
-        """(actor id, country code) for a seller or buyer mention."""
-        if mention is None or span is None:
+    def party(self, span: Span | None) -> tuple[str | None, str | None]:
+        """(actor id, country code) for a grounded seller or buyer mention."""
+        if span is None:
             return None, None
         code = country_in(span.text)
         actor = self.find_actor(span.text)
@@ -288,6 +316,9 @@ class _Assembler:
         path = f"sales[{index}]"
         seller_span = self.ground(f"{path}.seller", answer.seller)
         buyer_span = self.ground(f"{path}.buyer", answer.buyer)
+        if seller_span and buyer_span and self.roles_swapped(seller_span, buyer_span):
+            self.warnings.append(f"{path}: seller and buyer swapped; the article sells to {seller_span.text!r}")
+            seller_span, buyer_span = buyer_span, seller_span
         anchor = next((s.start for s in (buyer_span, seller_span) if s is not None), None)
         items: list[Item] = []
         for j, item_answer in enumerate(answer.items):
@@ -308,10 +339,13 @@ class _Assembler:
                 else:
                     quantity, qualifier = parsed.value, parsed.qualifier
                     evidence.append(q_span)
+            designations = designations_in(name_span.text)
+            if len(designations) == 1:
+                designations, quantity, qualifier = self.refine_variants(designations[0], evidence, quantity, qualifier)
             items.append(
                 Item(
                     name=name_span.text,
-                    designations=designations_in(name_span.text),
+                    designations=designations,
                     category=category_of(name_span.text),
                     quantity=quantity,
                     quantity_qualifier=qualifier,
@@ -358,8 +392,8 @@ class _Assembler:
             # Small models turn any event into a "sale" (a train attacked, a budget passed).
             self.warnings.append(f"dropped {path}: no weapon, no price and no deal stage; not an arms sale")
             return None
-        seller_id, seller_country = self.party(answer.seller, seller_span)
-        buyer_id, buyer_country = self.party(answer.buyer, buyer_span)
+        seller_id, seller_country = self.party(seller_span)
+        buyer_id, buyer_country = self.party(buyer_span)
         buyer_body = None
         if buyer_span is not None and buyer_country and country_code(buyer_span.text) is None:
             buyer_body = buyer_span.text  # "Burkina Faso's Air Force"
@@ -386,6 +420,72 @@ class _Assembler:
             date=date,
             evidence=evidence,
         )
+
+    def roles_swapped(self, seller: Span, buyer: Span) -> bool:
+        """The model's buyer is the country the article implies sells (the US in a DSCA notice)
+
+        and the article writes "sale to <the model's seller>": the roles were swapped."""
+        implied = implied_seller(self.text)
+        return (
+            implied is not None
+            and country_in(buyer.text) == implied[0]
+            and _sold_to(self.text, seller.text)
+            and not _sold_to(self.text, buyer.text)
+        )
+
+    def refine_variants(
+        self, base: str, evidence: list[Span], quantity: int | None, qualifier: str | None
+    ) -> tuple[list[str], int | None, str | None]:
+        """An item named by its family ("AIM-120 AMRAAM") gets the variants the article names
+
+        ("AIM-120D-3", "AIM-120C-8"), with their spans, and the number written just before
+        them when the item had none ("up to 1,200 AIM-120D-3 and ...")."""
+        variants = variants_in(self.text, base)
+        if not variants:
+            return [base], quantity, qualifier
+        for name, start in variants:
+            evidence.append(Span(start=start, end=start + len(name), text=name))
+        if quantity is None:
+            found = quantity_before(self.text, variants[0][1])
+            parsed = parse_quantity(self.text[found[0] : found[1]]) if found else None
+            if found and parsed is not None:
+                evidence.append(Span(start=found[0], end=found[1], text=self.text[found[0] : found[1]]))
+                quantity, qualifier = parsed.value, parsed.qualifier
+        return [name for name, _ in variants], quantity, qualifier
+
+    def add_template_claims(self, claims: list[Claim], sales: list[Sale]) -> list[Claim]:
+        """In a DSCA notice, the template sentences are the agency's claims, flagged as boilerplate.
+
+        The model seldom lists them; an analyst needs them found and marked so that
+        they can be set aside. Each is the article's own sentence."""
+        agency = _DSCA_NAME.search(self.text)
+        if agency is None or not _DSCA_NOTICE.search(self.text):
+            return claims
+        speaker = self.find_actor(agency.group(0)) or self.add_actor(agency.group(0), ActorKind.government_body)
+        if speaker is None:
+            return claims
+        covered = {c.evidence[-1].start for c in claims if c.evidence}
+        sentences: dict[int, Span] = {}
+        for match in _BOILERPLATE_CUES.finditer(self.text):
+            cue = Span(start=match.start(), end=match.end(), text=match.group(0))
+            sentence = sentence_around(self.text, cue)
+            if is_boilerplate(sentence.text) and sentence.start not in covered:
+                sentences.setdefault(sentence.start, sentence)
+        extra = [
+            Claim(
+                id=f"claim-{len(claims) + i + 1}",
+                speaker=speaker.id,
+                speaker_name=agency.group(0),
+                cue=None,
+                content=sentence.text.strip(),
+                direct=False,
+                sale=sales[0].id if sales else None,
+                is_boilerplate=True,
+                evidence=[_strip(sentence)],
+            )
+            for i, sentence in enumerate(sorted(sentences.values(), key=lambda s: s.start))
+        ]
+        return claims + extra
 
     def stage(self, status: Span | None, evidence: list[Span], only_sale: bool) -> Stage:
         """The furthest stage stated in the sale's sentences (for an article's only sale,
@@ -518,4 +618,5 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
     sales = _distinct(sales, _sale_key)
     claims = [claim for i, c in enumerate(answer.claims) if (claim := builder.claim(i, c, sales)) is not None]
     claims = _distinct(claims, lambda c: (c.evidence[-1].start, c.speaker))
+    claims = builder.add_template_claims(claims, sales)
     return sales, claims, list(builder.actors.values()), builder.warnings

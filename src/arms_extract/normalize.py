@@ -53,6 +53,8 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "taiwan": "TWN",
     "tecro": "TWN",
     "taipei economic and cultural representative office": "TWN",
+    "taipei economic and cultural representative office in the united states": "TWN",
+    "taipei": "TWN",
     "taiwanese": "TWN",
     "russia": "RUS",
     "russian federation": "RUS",
@@ -209,6 +211,7 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "mongolian": "MNG",
 }
 
+_LONG_ALIASES = sorted((a for a in _COUNTRY_ALIASES if len(a.split()) >= 4), key=len, reverse=True)
 _LEADING_ARTICLE = re.compile(r"^(the|government of( the)?|republic of)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
@@ -252,6 +255,11 @@ def country_in(phrase: str | None) -> str | None:
     whole = country_code(phrase)
     if whole:
         return whole
+    lowered = phrase.casefold()
+    for alias in _LONG_ALIASES:
+        # "Taipei Economic and Cultural Representative Office in the United States" is Taiwan.
+        if alias in lowered:
+            return _COUNTRY_ALIASES[alias]
     words = re.findall(r"[A-Za-z][\w.'\u2019-]*", phrase)
     found: list[str] = []
     # Longest n-grams first, so "South Korea" wins over "Korea".
@@ -731,6 +739,34 @@ _ASSOCIATED = re.compile(
 def is_associated(name: str) -> bool:
     """Support equipment and services ("spare parts", "personnel training"), not a weapon system."""
     return bool(_ASSOCIATED.match(name.strip())) and not designations_in(name)
+
+
+_QUANTITY_BEFORE = re.compile(
+    r"((?:up to|as many as|about|approximately|some|nearly|at least)\s+)?"
+    r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)\s+$",
+    re.IGNORECASE,
+)
+
+
+def quantity_before(text: str, position: int) -> tuple[int, int] | None:
+    """(start, end) of a number written right before `position` ("up to 1,200 AIM-120D-3")."""
+    window_start = max(0, position - 40)
+    match = _QUANTITY_BEFORE.search(text[window_start:position])
+    if not match:
+        return None
+    start = window_start + match.start()
+    end = window_start + match.end(2)
+    return start, end
+
+
+def variants_in(text: str, base: str) -> list[tuple[str, int]]:
+    """More specific designations of `base` written in `text`: AIM-120 -> AIM-120D-3, AIM-120C-8."""
+    found: dict[str, int] = {}
+    for match in _DESIGNATION.finditer(text):
+        name = match.group(1)
+        if name != base and name.startswith(base) and name not in found:
+            found[name] = match.start(1)
+    return list(found.items())
 
 
 def designations_in(name: str) -> list[str]:
