@@ -30,25 +30,11 @@ from arms_extract.batch import RunOptions, run_batch  # noqa: E402
 from arms_extract.pipeline import _ExtractorBase  # noqa: E402
 from arms_extract.records import Usage  # noqa: E402
 from arms_extract.store import RunStore  # noqa: E402
+from tests.canned import SALE_SENTENCE, tomahawk_answer  # noqa: E402
 from tests.fake_openai_server import Step, fake_openai_server  # noqa: E402
 
-SALE = "Japan will buy 400 Tomahawk cruise missiles worth $2.35 billion from the United States."
-ANSWER = json.dumps(
-    {
-        "sales": [
-            {
-                "seller": "the United States",
-                "buyer": "Japan",
-                "items": [{"name": "Tomahawk cruise missiles", "quantity": "400"}],
-                "value": "$2.35 billion",
-                "date": None,
-                "status": None,
-            }
-        ],
-        "actors": [{"name": "Japan", "kind": "country", "title": None}],
-        "claims": [],
-    }
-)
+SALE = SALE_SENTENCE
+ANSWER = tomahawk_answer()
 
 
 def rss_mib() -> float:

@@ -19,25 +19,11 @@ from arms_extract._transport import RetryPolicy
 from arms_extract.batch import RunOptions, expand_inputs, run_batch
 from arms_extract.cache import AnswerCache
 
+from .canned import SALE_SENTENCE, tomahawk_answer
 from .fake_openai_server import Step, fake_openai_server
 
-SALE = "Japan will buy 400 Tomahawk cruise missiles worth $2.35 billion from the United States."
-ANSWER = json.dumps(
-    {
-        "sales": [
-            {
-                "seller": "the United States",
-                "buyer": "Japan",
-                "items": [{"name": "Tomahawk cruise missiles", "quantity": "400"}],
-                "value": "$2.35 billion",
-                "date": None,
-                "status": None,
-            }
-        ],
-        "actors": [{"name": "Japan", "kind": "country", "title": None}],
-        "claims": [],
-    }
-)
+SALE = SALE_SENTENCE
+ANSWER = tomahawk_answer()
 FAST = RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.05)
 
 

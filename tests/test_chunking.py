@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from arms_extract import BackendSettings, ExtractionFailed, Extractor
 from arms_extract._transport import RetryPolicy
 from arms_extract.chunking import split
 
+from .canned import EMPTY_ANSWER, SALE_SENTENCE, tomahawk_answer
 from .fake_openai_server import Step, completion, fake_openai_server
 
 PARAGRAPH = "Filler about regional politics and the weather in the capital. " * 6
@@ -37,24 +36,7 @@ def test_unbroken_text_is_still_cut() -> None:
     assert chunks[-1].start + len(chunks[-1].text) == 1000
 
 
-SALE_SENTENCE = "Japan will buy 400 Tomahawk cruise missiles worth $2.35 billion from the United States."
-ANSWER = json.dumps(
-    {
-        "sales": [
-            {
-                "seller": "the United States",
-                "buyer": "Japan",
-                "items": [{"name": "Tomahawk cruise missiles", "quantity": "400"}],
-                "value": "$2.35 billion",
-                "date": None,
-                "status": None,
-            }
-        ],
-        "actors": [],
-        "claims": [],
-    }
-)
-EMPTY = json.dumps({"sales": [], "actors": [], "claims": []})
+ANSWER = tomahawk_answer()
 FAST = RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.05)
 
 
@@ -63,7 +45,7 @@ def test_long_article_is_read_in_chunks_and_merged_with_whole_article_offsets() 
 
     def answer_if_the_sale_is_in_the_chunk(request: dict[str, object]) -> str:
         chunk = request["messages"][-1]["content"]  # type: ignore[index]
-        return ANSWER if SALE_SENTENCE in chunk else EMPTY
+        return ANSWER if SALE_SENTENCE in chunk else EMPTY_ANSWER
 
     with fake_openai_server(Step(respond=answer_if_the_sale_is_in_the_chunk)) as fake:
         settings = BackendSettings(base_url=fake.url, model="fake", retry=FAST, chunk_chars=1500)

@@ -15,25 +15,11 @@ import pytest
 from arms_extract import BackendSettings, ExtractionFailed, Extractor
 from arms_extract._transport import RetryPolicy
 
+from .canned import tomahawk_answer
 from .fake_openai_server import Step, completion, fake_openai_server
 
 ARTICLE = "The United States has agreed to sell Japan 400 Tomahawk cruise missiles worth $2.35 billion."
-GOOD = json.dumps(
-    {
-        "sales": [
-            {
-                "seller": "The United States",
-                "buyer": "Japan",
-                "items": [{"name": "Tomahawk cruise missiles", "quantity": "400"}],
-                "value": "$2.35 billion",
-                "date": None,
-                "status": "agreed to sell",
-            }
-        ],
-        "actors": [{"name": "Japan", "kind": "country", "title": None}],
-        "claims": [],
-    }
-)
+GOOD = tomahawk_answer(seller="The United States", status="agreed to sell")
 INVENTED = GOOD.replace("$2.35 billion", "$9.99 billion")
 FAST = RetryPolicy(attempts=4, initial_wait=0.01, max_wait=0.3, total_wait=10)
 SECRET_KEY = "sk-test-DO-NOT-LEAK-1234567890"
