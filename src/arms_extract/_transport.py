@@ -37,7 +37,9 @@ class RetryPolicy:
     total_wait: float = 120.0
 
     def _wait(self, state: RetryCallState) -> float:
-        backoff = wait_exponential_jitter(initial=self.initial_wait, max=self.max_wait)(state)
+        backoff = wait_exponential_jitter(multiplier=self.initial_wait, jitter=self.initial_wait, max=self.max_wait)(
+            state
+        )
         outcome = state.outcome
         if outcome is not None and not outcome.failed:
             after = retry_after_seconds(outcome.result())
