@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, model_validator
 
-from .grounding import FoldedText, ground_item_name, is_grounded, near
+from .grounding import FoldedText, ground_item_name, is_grounded
 from .normalize import parse_money, parse_quantity
 
 _NULLISH = {"", "null", "none", "n/a", "na", "unknown", "not stated", "not mentioned"}
@@ -106,12 +106,6 @@ class ArticleAnswer(BaseModel):
             if ground_item_name(text, item.name, folded) is None
         ]
         for i, sale in enumerate(self.sales):
-            for j, item in enumerate(sale.items):
-                if item.quantity is not None and not near(text, item.name, item.quantity, folded):
-                    found.append(
-                        f"sales[{i}].items[{j}].quantity = {item.quantity!r} is not written near "
-                        f"{item.name!r}; use null when the article gives no number for it"
-                    )
             if sale.value is not None and parse_money(sale.value) is None:
                 found.append(f"sales[{i}].value = {sale.value!r} is not an amount of money")
             for j, item in enumerate(sale.items):

@@ -100,6 +100,12 @@ def _strip(span: Span) -> Span:
     return Span(start=start, end=end, text=span.text[leading : len(span.text) - trailing])
 
 
+def _country_of_title(title: str) -> str | None:
+    """A person's country from their title: "Russian Foreign Ministry spokeswoman" -> RUS."""
+    body = known_body(title)
+    return body.country if body else country_in(title)
+
+
 def _close(a: Span, b: Span, window: int = 200) -> bool:
     return a.start - window <= b.end and b.start <= a.end + window
 
@@ -222,6 +228,7 @@ class _Assembler:
             existing.mentions.sort(key=lambda s: s.start)
             if title and existing.title is None:
                 existing.title = title
+                existing.country = existing.country or _country_of_title(title)
             return existing
         if body is not None:
             country = body.country
@@ -229,8 +236,7 @@ class _Assembler:
         else:
             country = as_country if kind is ActorKind.country else country_in(name)
             if country is None and title:
-                title_body = known_body(title)
-                country = title_body.country if title_body else country_in(title)
+                country = _country_of_title(title)
             if kind is ActorKind.person:
                 canonical = personal_name(written)
             elif kind is ActorKind.country and as_country:
@@ -292,8 +298,7 @@ class _Assembler:
                 title = title_before(self.text, actor.mentions[0])
                 actor.title = title.text if title else None
                 if actor.country is None and actor.title:
-                    body = known_body(actor.title)
-                    actor.country = body.country if body else country_in(actor.title)
+                    actor.country = _country_of_title(actor.title)
 
     def party(self, span: Span | None) -> tuple[str | None, str | None]:
         """(actor id, country code) for a grounded seller or buyer mention."""

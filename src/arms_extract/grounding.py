@@ -222,17 +222,3 @@ def ground_paraphrase(text: str, phrase: str, min_overlap: float = 0.6) -> Span 
     while end > start and text[end - 1].isspace():
         end -= 1
     return Span(start=start, end=end, text=text[start:end])
-
-
-def near(text: str, anchor: str, mention: str, folded: FoldedText | None = None, window: int = 200) -> bool:
-    """Whether `mention` occurs within `window` characters of some occurrence of `anchor`
-
-    (or of the part of an item name the article has). A bare "1" is found in any
-    article; written next to the item it counts, it is evidence."""
-    folded = folded or FoldedText.of(text)
-    anchors = find_all(text, anchor, folded)
-    if not anchors:
-        prefix = ground_item_name(text, anchor, folded)
-        anchors = [prefix] if prefix else []
-    mentions = find_all(text, mention, folded)
-    return any(m.start - window <= a.end and a.start <= m.end + window for a in anchors for m in mentions)
