@@ -113,3 +113,25 @@ def test_server_dying_mid_batch_is_restarted_once_then_the_rest_fail_clearly(
     assert all("embedded model" in r["error"] and "restart" in r["error"] for r in failed)
     sales = lines(tmp_path / "out" / "sales.jsonl")
     assert len(sales) == 6 and json.dumps(sales).count("JPN") == 6
+
+
+def test_a_cached_batch_never_starts_the_embedded_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from arms_extract.cache import AnswerCache
+
+    write_articles(tmp_path / "in", 3)
+    cache = AnswerCache(tmp_path / "cache.sqlite")
+    settings = BackendSettings(retry=RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.02), timeout=2)
+    starts: list[int] = []
+
+    def server_factory(parallel: int) -> DyingServer:
+        starts.append(parallel)
+        return DyingServer(answers_per_life=100)
+
+    monkeypatch.setattr("arms_extract.pipeline.EmbeddedServer", server_factory)
+    options = RunOptions(workers=1, cache=cache)
+    first = asyncio.run(run_batch([tmp_path / "in"], tmp_path / "out1", settings, options))
+    servers_after_first = list(starts)
+    monkeypatch.setattr(DyingServer, "start", lambda self: pytest.fail("the server was started"))
+    second = asyncio.run(run_batch([tmp_path / "in"], tmp_path / "out2", settings, options))
+    assert (first.ok, second.ok, second.cached) == (3, 3, 3)
+    assert len(servers_after_first) == 1

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import threading
 import time
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -122,6 +123,12 @@ class _ExtractorBase:
             server.restart()
             return True
 
+    def _planned_settings(self) -> BackendSettings:
+        """The settings requests are built with, the model named, without starting anything."""
+        if self._server is None:
+            return self.settings
+        return replace(self.settings, model=self.settings.model or self._server.model_name)
+
     def _resolved_settings(self) -> BackendSettings:
         """Settings pointing at a running server (starting the embedded one if needed)."""
         if self._server is None:
@@ -218,22 +225,23 @@ class Extractor(_ExtractorBase):
     def extract(self, text_or_article: str | Article, published: str | dt.date | None = None) -> Extraction:
         """One article to an Extraction; raises ExtractionFailed with a clear reason."""
         article = as_article(text_or_article, published)
-        settings = self._resolved_settings()
         started = time.perf_counter()
+        settings = self._planned_settings()
         requests = self._requests(article, settings)
         try:
-            attempts = [self._call(self._client_for(settings), request) for request in requests]
+            attempts = [self._call(request) for request in requests]
         except ExtractionFailed:
             if not self._recover():
                 raise
-            settings = self._resolved_settings()
-            attempts = [self._call(self._client_for(settings), request) for request in requests]
+            attempts = [self._call(request) for request in requests]
         return self._finish(article, attempts, settings, started)
 
-    def _call(self, client: Any, request: dict[str, Any]) -> _Attempt:
+    def _call(self, request: dict[str, Any]) -> _Attempt:
         key, hit = self._cached(request)
         if hit is not None:
             return hit
+        # Only a cache miss needs the backend: a cached batch never starts the embedded server.
+        client = self._client_for(self._resolved_settings())
         try:
             answer, completion = client.create_with_completion(**request)
         except InstructorRetryException as error:
@@ -268,17 +276,14 @@ class AsyncExtractor(_ExtractorBase):
 
     async def extract(self, text_or_article: str | Article, published: str | dt.date | None = None) -> Extraction:
         article = as_article(text_or_article, published)
-        settings = await asyncio.to_thread(self._resolved_settings)
         started = time.perf_counter()
-        self._async_client_for(settings)
+        settings = self._planned_settings()
         requests = self._requests(article, settings)
         try:
             attempts = [await self._call(request) for request in requests]
         except ExtractionFailed:
             if not await asyncio.to_thread(self._recover):
                 raise
-            settings = await asyncio.to_thread(self._resolved_settings)
-            self._async_client_for(settings)
             attempts = [await self._call(request) for request in requests]
         return self._finish(article, attempts, settings, started)
 
@@ -291,6 +296,7 @@ class AsyncExtractor(_ExtractorBase):
         key, hit = self._cached(request)
         if hit is not None:
             return hit
+        self._async_client_for(await asyncio.to_thread(self._resolved_settings))
         try:
             answer, completion = await self._client.create_with_completion(**request)
         except InstructorRetryException as error:
