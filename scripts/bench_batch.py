@@ -53,7 +53,7 @@ def write_inputs(folder: Path, count: int) -> Path:
 
 def throughput(workers: int, latency: float, count: int, tmp: Path) -> tuple[float, float]:
     inputs = write_inputs(tmp / f"in-{workers}-{latency}", count)
-    with fake_openai_server(Step(content=ANSWER, delay=latency)) as fake:
+    with fake_openai_server(Step(content=ANSWER, delay=latency), record=False) as fake:
         settings = BackendSettings(base_url=fake.url, model="fake", retry=RetryPolicy(attempts=2))
         started = time.perf_counter()
         summary = asyncio.run(
@@ -96,7 +96,7 @@ def memory_profile(count: int, tmp: Path) -> list[tuple[int, float]]:
         if summary.done % (count // 10) == 0:
             samples.append((summary.done, rss_mib()))
 
-    with fake_openai_server(Step(content=ANSWER)) as fake:
+    with fake_openai_server(Step(content=ANSWER), record=False) as fake:
         settings = BackendSettings(base_url=fake.url, model="fake")
         asyncio.run(run_batch([inputs], tmp / "mem-out", settings, RunOptions(workers=8, use_cache=False), sample))
     return samples

@@ -43,9 +43,11 @@ class FakeServer:
     steps: list[Step]
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
+    record: bool = True  # off for benchmarks: the record would grow with every request
+    count: int = 0
 
     def next_step(self) -> Step:
-        index = min(len(self.requests) - 1, len(self.steps) - 1)
+        index = min(self.count - 1, len(self.steps) - 1)
         return self.steps[index]
 
 
@@ -57,7 +59,9 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("content-length", 0))
             body = json.loads(self.rfile.read(length) or b"{}")
-            fake.requests.append({"path": self.path, "headers": dict(self.headers), "json": body})
+            fake.count += 1
+            if fake.record:
+                fake.requests.append({"path": self.path, "headers": dict(self.headers), "json": body})
             step = fake.next_step()
             if step.delay:
                 time.sleep(step.delay)
@@ -81,7 +85,7 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                     ]
                 payload = json.dumps(
                     {
-                        "id": f"fake-{len(fake.requests)}",
+                        "id": f"fake-{fake.count}",
                         "object": "chat.completion",
                         "created": 0,
                         "model": body.get("model", "fake"),
@@ -102,9 +106,9 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def fake_openai_server(*steps: Step) -> Iterator[FakeServer]:
+def fake_openai_server(*steps: Step, record: bool = True) -> Iterator[FakeServer]:
     """Serve `steps` on a free 127.0.0.1 port until the block ends."""
-    fake = FakeServer(list(steps))
+    fake = FakeServer(list(steps), record=record)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
     server.daemon_threads = True
     fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
