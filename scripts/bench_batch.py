@@ -3,8 +3,8 @@
     python scripts/bench_batch.py                 # the whole table
     python scripts/bench_batch.py --articles 200   # fewer articles per row
 
-The fake server (tests/fake_openai_server.py) answers every request with the
-same valid answer after a fixed latency, so the figures measure our code, not
+The fake server (tests/fake_openai_server.py, in a process of its own) answers every
+request with the same valid answer after a fixed latency, so the figures measure our code, not
 a model. Run it with nothing else busy on the machine.
 """
 
@@ -13,9 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +40,25 @@ SALE = SALE_SENTENCE
 ANSWER = tomahawk_answer()
 
 
+def _serve(conn, latency: float) -> None:  # type: ignore[no-untyped-def]
+    with fake_openai_server(Step(content=ANSWER, delay=latency), record=False) as fake:
+        conn.send(fake.url)
+        conn.recv()
+
+
+@contextmanager
+def fake_server_process(latency: float) -> Iterator[str]:
+    """The fake server in its own process: sharing our process (and its GIL) would measure it, not us."""
+    parent, child = multiprocessing.Pipe()
+    process = multiprocessing.Process(target=_serve, args=(child, latency), daemon=True)
+    process.start()
+    try:
+        yield parent.recv()
+    finally:
+        parent.send("stop")
+        process.join(timeout=10)
+
+
 def rss_mib() -> float:
     pages = int(Path("/proc/self/statm").read_text().split()[1])
     return pages * 4096 / 2**20
@@ -53,8 +75,8 @@ def write_inputs(folder: Path, count: int) -> Path:
 
 def throughput(workers: int, latency: float, count: int, tmp: Path) -> tuple[float, float]:
     inputs = write_inputs(tmp / f"in-{workers}-{latency}", count)
-    with fake_openai_server(Step(content=ANSWER, delay=latency), record=False) as fake:
-        settings = BackendSettings(base_url=fake.url, model="fake", retry=RetryPolicy(attempts=2))
+    with fake_server_process(latency) as url:
+        settings = BackendSettings(base_url=url, model="fake", retry=RetryPolicy(attempts=2))
         started = time.perf_counter()
         summary = asyncio.run(
             run_batch(
@@ -96,8 +118,8 @@ def memory_profile(count: int, tmp: Path) -> list[tuple[int, float]]:
         if summary.done % (count // 10) == 0:
             samples.append((summary.done, rss_mib()))
 
-    with fake_openai_server(Step(content=ANSWER), record=False) as fake:
-        settings = BackendSettings(base_url=fake.url, model="fake")
+    with fake_server_process(0.0) as url:
+        settings = BackendSettings(base_url=url, model="fake")
         asyncio.run(run_batch([inputs], tmp / "mem-out", settings, RunOptions(workers=8, use_cache=False), sample))
     return samples
 
