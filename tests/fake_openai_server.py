@@ -105,11 +105,16 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 drops connections when 32 clients connect at once.
+    request_queue_size = 256
+
+
 @contextmanager
 def fake_openai_server(*steps: Step, record: bool = True) -> Iterator[FakeServer]:
     """Serve `steps` on a free 127.0.0.1 port until the block ends."""
     fake = FakeServer(list(steps), record=record)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = _Server(("127.0.0.1", 0), _handler(fake))
     server.daemon_threads = True
     fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -20,6 +20,7 @@ from typing import Any
 import httpx2 as httpx
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.v2.core.function_calls import response_schema
 
 from ._attempt import (
     _Attempt,
@@ -39,6 +40,10 @@ from .llm import BackendSettings, make_async_client, make_client
 from .local_model import EmbeddedServer
 from .prompts import extraction_messages, prompt_version
 from .records import Article, Extraction, Provenance
+
+# instructor wraps a plain model in a new class on every call, which piles up classes and
+# their schemas without end; wrapped once here, it is used as it is.
+_RESPONSE_MODEL = response_schema(ArticleAnswer)
 
 # instructor logs every failed validation at ERROR; re-asks are expected here and
 # reported as warnings on the Extraction, so keep them off the user's terminal.
@@ -150,7 +155,7 @@ class _ExtractorBase:
         return {
             "model": settings.model or "default",
             "messages": extraction_messages(text),
-            "response_model": ArticleAnswer,
+            "response_model": _RESPONSE_MODEL,
             "context": {"text": text},
             "hooks": _count_parse_errors(),
             "max_retries": settings.max_reasks,
