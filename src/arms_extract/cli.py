@@ -287,6 +287,87 @@ def export(
         print(path)
 
 
+@app.command("eval")
+def evaluate(
+    dataset: Annotated[Path, typer.Argument(help="Gold articles (JSONL): span-annotated news or DSCA notices.")],
+    out: Annotated[Path, typer.Option("--out", help="Where metrics.json, report.md and answers.jsonl go.")],
+    limit: Annotated[int | None, typer.Option(help="Score only the first N articles (after --ids).")] = None,
+    ids: Annotated[Path | None, typer.Option("--ids", help="A file of article ids to score, one per line.")] = None,
+    baseline: Annotated[
+        bool, typer.Option("--baseline/--no-baseline", help="Also run the plain-instructor baseline.")
+    ] = True,
+    workers: Annotated[int | None, typer.Option(help="Articles in flight (default: 1 embedded, 8 server).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use cached answers (pipeline).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    base_url: BaseUrl = None,
+    model: Model = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Score the pipeline (and a baseline) against gold articles: deal detection, values, spans, grounding, cost."""
+    import asyncio
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .cache import AnswerCache
+    from .eval_report import TARGETS, headline
+    from .evalset import load_gold, read_ids
+    from .evaluate import run_eval, write_outputs
+
+    err = Console(stderr=True, soft_wrap=True)
+    try:
+        golds = load_gold(dataset, read_ids(ids) if ids else None, limit)
+    except ArmsExtractError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if not golds:
+        err.print(f"[red]error:[/red] {dataset}: no article to evaluate", highlight=False)
+        raise typer.Exit(2)
+    settings = BackendSettings.from_env(base_url, model, api_key)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=quiet,
+    )  # fmt: skip
+    tasks = {"pipeline": progress.add_task("pipeline", total=len(golds))}
+    if baseline:
+        tasks["baseline"] = progress.add_task("baseline", total=len(golds))
+
+    def on_article(system: str, article_id: str, result) -> None:  # type: ignore[no-untyped-def]
+        progress.advance(tasks[system])
+        if not result.ok and not quiet:
+            progress.console.print(f"[red]failed ({system}):[/red] {article_id}: {result.error}", highlight=False)
+
+    cache = None if no_cache else AnswerCache()
+    try:
+        with progress:
+            run = asyncio.run(
+                run_eval(
+                    dataset.name, golds, settings, workers=workers, cache=cache, baseline=baseline, progress=on_article
+                )  # fmt: skip
+            )
+    except EmbeddedModelError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        if cache is not None:
+            cache.close()
+    metrics = write_outputs(run, out)
+    systems = metrics["systems"]
+    table = Table(title=f"{dataset.name}: {len(golds)} articles")
+    table.add_column("metric")
+    for name in systems:
+        table.add_column(name, justify="right")
+    table.add_column("target", justify="right")
+    figures = {name: headline(m) for name, m in systems.items()}
+    for key in figures["pipeline"]:
+        target = TARGETS.get(key)
+        table.add_row(key, *(f"{figures[n][key]:.2f}" for n in systems), f"{target:.2f}" if target else "")
+    table.add_row("invented values", *(str(m["grounding"]["invented"]) for m in systems.values()), "0")
+    table.add_row("seconds / article", *(str(m["cost"]["seconds_per_article"]) for m in systems.values()), "")
+    table.add_row("failures", *(str(m["failures"]) for m in systems.values()), "")
+    err.print(table)
+    err.print(f"wrote {out / 'metrics.json'}, {out / 'report.md'}, {out / 'answers.jsonl'}", highlight=False)
+
+
 batch_app = typer.Typer(help="Provider batch files (OpenAI Batch API, vLLM run-batch).", no_args_is_help=True)
 app.add_typer(batch_app, name="batch")
 

@@ -292,6 +292,12 @@ class AsyncExtractor(_ExtractorBase):
             attempts = [await self._call(request) for request in requests]
         return self._finish(article, attempts, settings, started)
 
+    async def server_settings(self) -> BackendSettings:
+        """Settings pointing at the running backend (the embedded server is started if needed),
+
+        for callers that send requests of their own, like the evaluation's baseline."""
+        return await asyncio.to_thread(self._resolved_settings)
+
     def _async_client_for(self, settings: BackendSettings) -> None:
         if self._client is None or self._client_url != settings.base_url:
             self._client = make_async_client(settings)

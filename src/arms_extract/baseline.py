@@ -1,0 +1,130 @@
+"""The comparison baseline: one plain instructor call with a flat schema, as a user would write it by hand.
+
+No verbatim mentions, no grounding, no normalisation, no re-ask, no chunking:
+the model's values are scored as they come (countries and money are read by
+the scorer, as for every system). Its prompt is prompts/baseline_system.jinja.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import httpx2 as httpx
+import openai
+from instructor.core.exceptions import InstructorError
+from pydantic import BaseModel
+
+from ._attempt import _describe_api_error
+from .llm import BackendSettings
+from .normalize import country_in
+from .prompts import render
+from .scoring import PRICE_TOLERANCE, PredictedSale, SystemArticle, failed
+
+BASELINE_MAX_TOKENS = 1024  # ten flat sales fit in a few hundred tokens; a looping list is cut here
+
+
+class FlatSale(BaseModel):
+    seller_country: str | None
+    buyer_country: str | None
+    weapon: str | None
+    quantity: int | None
+    price: float | None
+    currency: str | None
+
+
+class FlatAnswer(BaseModel):
+    sales: list[FlatSale]
+
+
+def baseline_request(text: str, settings: BackendSettings) -> dict[str, Any]:
+    return {
+        "model": settings.model or "default",
+        "messages": [
+            {"role": "system", "content": render("baseline_system.jinja")},
+            {"role": "user", "content": text},
+        ],
+        "response_model": FlatAnswer,
+        "max_retries": 0,
+        "temperature": settings.temperature,
+        "max_tokens": BASELINE_MAX_TOKENS,
+    }
+
+
+_CURRENCY_WORDS = {"$": "USD", "dollar": "USD", "dollars": "USD", "usd": "USD", "us$": "USD", "euro": "EUR",
+                   "euros": "EUR", "€": "EUR", "£": "GBP", "pound": "GBP", "pounds": "GBP", "rupee": "INR",
+                   "rupees": "INR", "rs": "INR", "rand": "ZAR", "yen": "JPY", "won": "KRW"}  # fmt: skip
+_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(billion|bn|million|mn|m|crore|thousand)?\b", re.IGNORECASE)
+_SCALE = {"billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6, "crore": 1e7, "thousand": 1e3}
+
+
+def _currency(value: str | None) -> str | None:
+    if not value:
+        return None
+    cleaned = value.strip().lower()
+    if re.fullmatch(r"[a-z]{3}", cleaned):
+        return cleaned.upper()
+    return _CURRENCY_WORDS.get(cleaned)
+
+
+def _amounts_in(text: str) -> list[float]:
+    found = []
+    for match in _NUMBER.finditer(text):
+        try:
+            number = float(match.group(1).replace(",", ""))
+        except ValueError:
+            continue
+        found.append(number * _SCALE.get((match.group(2) or "").lower(), 1.0))
+    return found
+
+
+def to_system_article(article_id: str, text: str, answer: FlatAnswer, usage: Any, seconds: float) -> SystemArticle:
+    """The baseline's answer, reduced for scoring. It carries no spans, so none of its values is grounded;
+
+    a value counts as invented when it cannot be found in the article at all (case-insensitive
+    text for names, the number for quantities and prices)."""
+    result = SystemArticle(
+        id=article_id,
+        seconds=seconds,
+        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+    )
+    lowered = text.casefold()
+    amounts = _amounts_in(text)
+
+    def check(found: bool) -> None:
+        result.invented += 0 if found else 1
+
+    for sale in answer.sales:
+        predicted = PredictedSale(
+            buyer_country=country_in(sale.buyer_country),
+            seller_country=country_in(sale.seller_country),
+        )
+        for name in (sale.buyer_country, sale.seller_country, sale.weapon):
+            if name:
+                check(name.casefold() in lowered)
+        if sale.weapon:
+            predicted.weapons.append(sale.weapon)
+        if sale.quantity is not None:
+            predicted.quantities.append(sale.quantity)
+            check(sale.quantity in amounts)
+        currency = _currency(sale.currency)
+        if sale.price is not None:
+            check(any(abs(a - sale.price) <= PRICE_TOLERANCE * abs(sale.price) for a in amounts))
+            if currency is not None:
+                predicted.price = (float(sale.price), currency)
+        result.sales.append(predicted)
+    return result
+
+
+async def run_baseline(client: Any, article_id: str, text: str, settings: BackendSettings) -> SystemArticle:
+    """One article through the baseline; a failed call or unparsable answer is a failure, as it would be."""
+    started = time.perf_counter()
+    try:
+        answer, completion = await client.create_with_completion(**baseline_request(text, settings))
+    except InstructorError as error:
+        return failed(article_id, f"invalid answer: {str(error).splitlines()[0][:200]}", time.perf_counter() - started)
+    except (openai.APIError, httpx.HTTPError) as error:
+        return failed(article_id, _describe_api_error(error), time.perf_counter() - started)
+    return to_system_article(article_id, text, answer, completion.usage, time.perf_counter() - started)

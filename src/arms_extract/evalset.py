@@ -1,0 +1,155 @@
+"""Evaluation datasets: articles with what a human (or the notice's own title) says they contain.
+
+Two formats are read, one object per JSONL line:
+
+- span-annotated news (the arms-deals thesis data): `id`, `text`, `labels` of
+  `{tag, start, end, text}`. A label whose offsets do not reproduce its text
+  (including `start` = -1) is skipped and counted, never guessed at.
+- DSCA notices: `id`, `title` ("Singapore - F-16 Block 52 Upgrade"), `country`,
+  `date`, `text`. They have no spans; their gold values come from the title
+  (buyer, weapon), the fact that every notice is a US sale, and the notice's
+  "estimated cost" sentence (price). These labels have no offsets
+  (`start` = -1, `derived` = True) and count for value metrics only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._errors import InputError
+
+TAGS = ("Weapon", "Buyer", "Buyer Country", "Seller", "Seller Country", "Quantity", "Price", "Date", "Answer")
+
+_DSCA_COST = re.compile(
+    r"estimated (?:total )?(?:case )?(?:value|cost) (?:is|of|could be as high as) (?:up to )?"
+    r"(?:approximately )?(\$\s?[\d.,]+\s*(?:million|billion))",
+    re.IGNORECASE,
+)
+_TITLE_SPLIT = re.compile(r"\s+[-\u2013\u2014]\s+")
+
+
+@dataclass(frozen=True)
+class GoldLabel:
+    tag: str
+    text: str
+    start: int = -1
+    end: int = -1
+    derived: bool = False  # from a title or a template sentence, not a human span
+
+    @property
+    def has_span(self) -> bool:
+        return self.start >= 0 and not self.derived
+
+
+@dataclass
+class GoldArticle:
+    id: str
+    text: str
+    labels: list[GoldLabel] = field(default_factory=list)
+    published: dt.date | None = None
+    skipped_labels: int = 0  # labels whose offsets do not match the text
+    kind: str = "news"  # "news" (span-annotated) or "dsca" (derived gold)
+
+    def values(self, tag: str) -> list[GoldLabel]:
+        return [label for label in self.labels if label.tag == tag]
+
+    @property
+    def has_deal(self) -> bool:
+        """The dataset's rule: an article has a deal when it has a Weapon or a Buyer Country label."""
+        return any(label.tag in ("Weapon", "Buyer Country") for label in self.labels)
+
+
+def _date_from_id(article_id: str) -> dt.date | None:
+    """The thesis ids start with the publication date: 20140311_DEFWEB_..."""
+    match = re.match(r"(\d{4})(\d{2})(\d{2})_", article_id)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _news_article(row: dict, where: str) -> GoldArticle:
+    text = row["text"]
+    labels: list[GoldLabel] = []
+    skipped = 0
+    for raw in row.get("labels") or []:
+        try:
+            tag, start, end, label_text = raw["tag"], int(raw["start"]), int(raw["end"]), raw["text"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{where}: a label lacks tag/start/end/text ({exc})") from None
+        if start < 0 or text[start:end] != label_text:
+            skipped += 1
+            continue
+        labels.append(GoldLabel(tag, label_text, start, end))
+    return GoldArticle(str(row["id"]), text, labels, _date_from_id(str(row["id"])), skipped, "news")
+
+
+def dsca_gold(title: str, country: str | None, text: str) -> list[GoldLabel]:
+    """Gold values a DSCA notice states about itself: buyer and weapon in its title, a US seller, its cost."""
+    labels = [GoldLabel("Seller Country", "United States", derived=True)]
+    parts = _TITLE_SPLIT.split(title.strip(), maxsplit=1)
+    buyer = country or (parts[0] if len(parts) == 2 else None)
+    if buyer:
+        labels.append(GoldLabel("Buyer Country", buyer, derived=True))
+    if len(parts) == 2:
+        labels.append(GoldLabel("Weapon", parts[1], derived=True))
+    cost = _DSCA_COST.search(text.replace("\xa0", " "))
+    if cost:
+        labels.append(GoldLabel("Price", cost.group(1), derived=True))
+    return labels
+
+
+def _dsca_article(row: dict) -> GoldArticle:
+    published = None
+    if row.get("date"):
+        try:
+            published = dt.date.fromisoformat(str(row["date"])[:10])
+        except ValueError:
+            published = None
+    labels = dsca_gold(str(row.get("title") or ""), row.get("country"), row["text"])
+    return GoldArticle(str(row["id"]), row["text"], labels, published, 0, "dsca")
+
+
+def load_gold(path: Path, ids: list[str] | None = None, limit: int | None = None) -> list[GoldArticle]:
+    """Read a dataset, in file order, keeping `ids` (when given) and at most `limit` articles."""
+    wanted = set(ids) if ids is not None else None
+    articles: list[GoldArticle] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the dataset ({exc})") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
+            raise InputError(f"{where}: an article needs an id and a text")
+        if wanted is not None and str(row["id"]) not in wanted:
+            continue
+        articles.append(_news_article(row, where) if "labels" in row else _dsca_article(row))
+        if limit is not None and len(articles) >= limit:
+            break
+    if wanted is not None:
+        missing = wanted - {a.id for a in articles}
+        if missing and limit is None:
+            raise InputError(f"{path}: {len(missing)} listed id(s) not in the dataset, e.g. {sorted(missing)[0]!r}")
+    return articles
+
+
+def read_ids(path: Path) -> list[str]:
+    """One id per line; blank lines and # comments ignored."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the id list ({exc})") from None
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
