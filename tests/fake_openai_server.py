@@ -53,6 +53,9 @@ class FakeServer:
 
 def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as vLLM, llama.cpp and OpenAI speak it: HTTP/1.0 made every request a new connection.
+        protocol_version = "HTTP/1.1"
+
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass
 

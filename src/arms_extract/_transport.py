@@ -100,10 +100,15 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return parsed.timestamp() - time.time()
 
 
+# httpx keeps only 20 idle connections by default: with more workers than that, every
+# round of requests closed the surplus connections and opened new ones.
+CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+
+
 class RetryingTransport(httpx.BaseTransport):
     def __init__(self, policy: RetryPolicy, inner: httpx.BaseTransport | None = None) -> None:
         self.policy = policy
-        self.inner = inner or httpx.HTTPTransport()
+        self.inner = inner or httpx.HTTPTransport(limits=CONNECTION_LIMITS)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         def send() -> httpx.Response:
@@ -121,7 +126,7 @@ class RetryingTransport(httpx.BaseTransport):
 class AsyncRetryingTransport(httpx.AsyncBaseTransport):
     def __init__(self, policy: RetryPolicy, inner: httpx.AsyncBaseTransport | None = None) -> None:
         self.policy = policy
-        self.inner = inner or httpx.AsyncHTTPTransport()
+        self.inner = inner or httpx.AsyncHTTPTransport(limits=CONNECTION_LIMITS)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         async def send() -> httpx.Response:

@@ -24,7 +24,7 @@ from .answer import ArticleAnswer
 from .batch import expand_inputs, iter_items
 from .chunking import split
 from .llm import BackendSettings
-from .pipeline import _ExtractorBase, chunk_chars_for
+from .pipeline import chunk_chars_for, finish_extraction
 from .prompts import extraction_messages
 from .records import Article, Usage
 from .store import RunStore
@@ -133,7 +133,8 @@ def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSetti
             row = json.loads(line)
             answers[row["custom_id"]] = row
     chunk_chars = chunk_chars_for(settings, None)
-    finisher = _ExtractorBase(settings=settings.with_server("http://batch/v1", settings.model or DEFAULT_MODEL))
+    model = settings.model or DEFAULT_MODEL
+    backend = settings.with_server("http://batch/v1", model).backend_name  # results came from some server
     store = RunStore(out_dir)
     outcome = Collected()
     rerun_lines: list[str] = []
@@ -162,7 +163,7 @@ def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSetti
             store.write_failed(key, article.id, article.source, f"batch: {problem}; re-run it with `run`")
             rerun_lines.append(json.dumps(article.model_dump(mode="json"), ensure_ascii=False))
             continue
-        extraction = finisher._finish(article, attempts, finisher.settings, started=time.perf_counter())
+        extraction = finish_extraction(article, attempts, model=model, backend=backend, started=time.perf_counter())
         store.write_ok(key, extraction, cached=False)
         outcome.ok += 1
     store.export_jsonl()

@@ -88,6 +88,30 @@ def _as_date(value: str | dt.date | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10])
 
 
+def finish_extraction(
+    article: Article, attempts: list[_Attempt], *, model: str, backend: str, started: float
+) -> Extraction:
+    """The model's answers (one per chunk) to grounded, normalised records with their provenance."""
+    attempt = _combine(attempts)
+    sales, claims, actors, warnings = assemble(article, attempt.answer)
+    provenance = Provenance(
+        model=model,
+        backend=backend,
+        prompt_version=prompt_version(),
+        usage=attempt.usage,
+        seconds=round(time.perf_counter() - started, 3),
+        cached=attempt.cached,
+    )
+    return Extraction(
+        article=article,
+        sales=sales,
+        claims=claims,
+        actors=actors,
+        provenance=provenance,
+        warnings=attempt.warnings + warnings,
+    )
+
+
 class _ExtractorBase:
     def __init__(
         self,
@@ -179,29 +203,11 @@ class _ExtractorBase:
             self.cache.put(key, attempt.answer, attempt.usage, attempt.warnings)
         return attempt
 
-    def _provenance(self, settings: BackendSettings, attempt: _Attempt, started: float) -> Provenance:
-        return Provenance(
-            model=settings.model or "default",
-            backend=self.settings.backend_name,
-            prompt_version=prompt_version(),
-            usage=attempt.usage,
-            seconds=round(time.perf_counter() - started, 3),
-            cached=attempt.cached,
-        )
-
     def _finish(
         self, article: Article, attempts: list[_Attempt], settings: BackendSettings, started: float
     ) -> Extraction:
-        attempt = _combine(attempts)
-        sales, claims, actors, warnings = assemble(article, attempt.answer)
-        return Extraction(
-            article=article,
-            sales=sales,
-            claims=claims,
-            actors=actors,
-            provenance=self._provenance(settings, attempt, started),
-            warnings=attempt.warnings + warnings,
-        )
+        model = settings.model or "default"
+        return finish_extraction(article, attempts, model=model, backend=self.settings.backend_name, started=started)
 
     @staticmethod
     def _attempt(answer: ArticleAnswer, completion: Any, request: dict[str, Any]) -> _Attempt:
