@@ -214,3 +214,63 @@ def test_buying_body_is_kept_apart_from_the_country() -> None:
     assert (s.buyer_country, s.buyer_body) == ("BFA", "Burkina Faso's Air Force")
     assert s.seller_country is None and not s.seller_inferred
     assert s.stage is Stage.contract_signed
+
+
+def one_answer(*sales: SaleAnswer) -> ArticleAnswer:
+    return ArticleAnswer(sales=list(sales), actors=[], claims=[])
+
+
+def test_a_country_named_in_other_words_is_grounded_on_the_articles_form() -> None:
+    text = "Poland signed for 32 F-35A jets from the U.S. on Friday. US officials welcomed it."
+    answer = one_answer(
+        sale(seller="the United States", buyer="Poland", items=[ItemAnswer(name="F-35A jets", quantity="32")])
+    )
+    (extraction_sale,), _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert extraction_sale.seller_country == "USA"
+    seller_span = next(s for s in extraction_sale.evidence if s.text == "U.S.")
+    assert text[seller_span.start : seller_span.end] == "U.S."  # the nearest form, not "US" further on
+    assert any("'the United States' is written 'U.S.'" in w for w in warnings)
+
+
+def test_a_country_the_article_never_names_is_still_dropped() -> None:
+    text = "Poland signed for 32 F-35A jets on Friday; the users of the aircraft welcomed it."
+    answer = one_answer(
+        sale(seller="the United States", buyer="Poland", items=[ItemAnswer(name="F-35A jets", quantity="32")])
+    )
+    (extraction_sale,), _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert extraction_sale.seller_country is None  # "us" in lower case is not the US
+    assert any("dropped sales[0].seller 'the United States'" in w for w in warnings)
+
+
+def test_the_country_written_on_an_item_is_its_seller() -> None:
+    text = "Algeria is evaluating the Chinese CH-4 unmanned aerial vehicle, and bought 4 Russian-made Su-30 jets."
+    answer = one_answer(
+        sale(buyer="Algeria", items=[ItemAnswer(name="CH-4 unmanned aerial vehicle", quantity=None)]),
+        sale(buyer="Algeria", items=[ItemAnswer(name="Su-30 jets", quantity="4")]),
+    )
+    sales, _, _, _ = assemble(Article(id="x", text=text), answer)
+    assert [(s.seller_country, s.buyer_country) for s in sales] == [("CHN", "DZA"), ("RUS", "DZA")]
+    assert sales[0].seller_inferred and sales[0].seller_inference is not None
+    assert "Chinese CH-4" in sales[0].seller_inference.text
+
+
+def test_a_sale_written_both_ways_is_kept_the_way_the_article_words_it() -> None:
+    text = "India will buy 48 Mi-17 helicopters from Russia, Moscow said."
+    items = [ItemAnswer(name="Mi-17 helicopters", quantity="48")]
+    wrong_first = one_answer(
+        sale(seller="India", buyer="Russia", items=items), sale(seller="Russia", buyer="India", items=items)
+    )
+    sales, _, _, warnings = assemble(Article(id="x", text=text), wrong_first)
+    assert [(s.seller_country, s.buyer_country) for s in sales] == [("RUS", "IND")]
+    assert any("seller and buyer swapped" in w for w in warnings)
+
+
+def test_a_mirror_with_no_wording_either_way_keeps_the_first() -> None:
+    text = "Canada and Australia discussed 18 F-18 aircraft on Monday."
+    items = [ItemAnswer(name="F-18 aircraft", quantity="18")]
+    answer = one_answer(
+        sale(seller="Australia", buyer="Canada", items=items), sale(seller="Canada", buyer="Australia", items=items)
+    )
+    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert [(s.seller_country, s.buyer_country) for s in sales] == [("AUS", "CAN")]
+    assert any("dropped sale-2: sale-1 with seller and buyer swapped" in w for w in warnings)

@@ -153,11 +153,11 @@ def test_scores_count_matches_misses_and_extras() -> None:
     weapon = metrics["attributes"]["weapon"]
     assert (weapon["precision"], weapon["recall"]) == (0.5, 1.0)
     assert metrics["attributes"]["price"]["f1"] == 1.0  # 2.34e9 is within 2% of 2.35e9
-    assert metrics["attributes"]["seller_country"]["precision"] == 0.0  # no gold seller here
+    assert metrics["attributes"]["seller_country"]["f1"] is None  # no gold seller: not measured, not zero
     tokens = metrics["token_f1"]["tags"]
     assert tokens["Buyer Country"]["f1"] == 1.0
     assert (tokens["Weapon"]["precision"], tokens["Weapon"]["recall"]) == (1.0, round(1 / 3, 4))
-    assert metrics["grounding"] == {"values": 6, "grounded": 6, "invented": 0, "rate": 1.0}
+    assert metrics["grounding"] == {"values": 6, "grounded": 6, "unspanned": 0, "invented": 0, "rate": 1.0}
 
 
 def test_a_price_off_by_more_than_two_percent_or_in_another_currency_is_wrong() -> None:
@@ -197,7 +197,7 @@ def test_baseline_values_not_in_the_article_are_invented() -> None:
     )
     result = to_system_article("g", TEXT, answer, None, 1.0)
     # "USA" is not written (the article says "the United States"); Russia, India, S-400 and 5 are made up.
-    assert result.invented == 5 and result.grounded == 0
+    assert result.invented == 5 and result.grounded == 0 and result.unspanned == 4  # Japan, Tomahawk, 400, price
     assert result.sales[0].seller_country == "USA" and result.sales[0].price == (2.35e9, "USD")
 
 
@@ -243,6 +243,7 @@ def test_eval_command_writes_metrics_and_a_report(tmp_path: Path) -> None:
     assert pipeline["grounding"]["invented"] == 0 and pipeline["grounding"]["grounded"] == 5
     assert baseline["attributes"]["buyer_country"]["f1"] == 1.0
     assert baseline["grounding"]["grounded"] == 0 and baseline["grounding"]["invented"] == 0  # all written
+    assert baseline["grounding"]["unspanned"] == 5
     assert metrics["systems"]["pipeline"]["skipped_labels"] == 2
     report = (tmp_path / "out" / "report.md").read_text()
     assert "| deal detection F1 | 1.00 | 1.00 | 0.90 |" in report

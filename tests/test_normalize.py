@@ -214,3 +214,10 @@ def test_short_tokens_are_not_iso_codes_unless_aliased() -> None:
     assert country_code("IT") is None
     assert country_code("UAE") == "ARE"
     assert country_in("Brazil\u2019s Vale SA") == "BRA"
+
+
+def test_thousands_grouped_with_spaces() -> None:
+    assert parse_money("$92 556 056").amount == 92_556_056
+    assert parse_money("$9\u00a0201\u00a0176").amount == 9_201_176
+    assert parse_quantity("more than 1 500").value == 1500
+    assert parse_quantity("12 155mm howitzers").value == 12  # not "12155"

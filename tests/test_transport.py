@@ -96,3 +96,27 @@ async def test_async_transport_retries_too() -> None:
     async with httpx.AsyncClient(transport=transport) as async_client:
         assert (await async_client.get("http://model/")).status_code == 200
     assert script.calls == 2
+
+
+def test_instructors_async_validator_check_still_rejects_after_a_class_passed() -> None:
+    """The per-class memo in llm.py skips instructor's walk only for classes that passed it."""
+    from instructor.v2.validation import async_validators
+    from pydantic import BaseModel
+
+    import arms_extract.llm  # noqa: F401  (installs the memo)
+
+    check = async_validators.reject_async_validators
+    assert getattr(check, "remembers_passes", False)
+
+    class Plain(BaseModel):
+        name: str
+
+    def marked(self) -> None: ...
+
+    setattr(marked, async_validators.ASYNC_VALIDATOR_KEY, True)
+    Flagged = type("Flagged", (BaseModel,), {"__annotations__": {"name": str}, "check_name": marked})
+    check(Plain)
+    check(Plain)  # remembered
+    for _ in range(2):  # a class that fails is never remembered
+        with pytest.raises(ValueError, match="async validators are not supported"):
+            check(Flagged)

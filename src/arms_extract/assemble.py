@@ -26,6 +26,7 @@ from .grounding import (
 from .normalize import (
     category_of,
     country_code,
+    country_forms,
     country_in,
     country_name,
     designations_in,
@@ -66,6 +67,9 @@ _SAYING = re.compile(
     r"admit|clarif|indicat|point|recall|mention|reiterat|underline|highlight|decid)",
     re.I,
 )
+_MADE = r"(?:[- ](?:made|built|designed|produced|manufactured))?"
+_MAKER_BEFORE = re.compile(rf"\b([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+$")
+_MAKER_INSIDE = re.compile(rf"^([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+\S")
 _SALE_WORDS = re.compile(r"\b(sale|sell|deal|purchase|buy|contract|weapons?|arms)\b", re.I)
 
 
@@ -197,6 +201,38 @@ class _Assembler:
             self.warnings.append(f"dropped {path} {mention!r}: not found in the article")
         return span
 
+    def ground_party(self, path: str, mention: str | None, near: int | None = None) -> Span | None:
+        """A seller or buyer as written; a country the model named in other words ("the United States"
+
+        for an article's "U.S.") is grounded on the article's own nearest form of it."""
+        if mention is None or not mention.strip():
+            return None
+        span = ground(self.text, mention, near=near, folded=self.folded)
+        if span is not None:
+            return span
+        code = country_code(mention)
+        span = self.country_mention(code, near) if code else None
+        if span is None:
+            self.warnings.append(f"dropped {path} {mention!r}: not found in the article")
+        else:
+            self.warnings.append(f"{path} {mention!r} is written {span.text!r} in the article")
+        return span
+
+    def country_mention(self, code: str, near: int | None) -> Span | None:
+        """The article's mention of a country (any known form), nearest to `near`, else the first."""
+        found: list[Span] = []
+        for form in country_forms(code):
+            short = len(form) <= 4  # "US", "U.S.", "UK": capitals only, never the word "us"
+            pattern = re.escape(form.upper() if short else form)
+            flags = 0 if short else re.IGNORECASE
+            for match in re.finditer(rf"(?<![\w.]){pattern}(?![\w])", self.text, flags):
+                found.append(Span(start=match.start(), end=match.end(), text=match.group(0)))
+        if not found:
+            return None
+        if near is None:
+            return min(found, key=lambda s: s.start)
+        return min(found, key=lambda s: abs(s.start - near))
+
     # -- actors ------------------------------------------------------------
 
     def add_actor(self, name: str, kind: ActorKind, title: str | None = None) -> Actor | None:
@@ -319,10 +355,15 @@ class _Assembler:
 
     def sale(self, index: int, answer: SaleAnswer, only_sale: bool) -> Sale | None:
         path = f"sales[{index}]"
-        seller_span = self.ground(f"{path}.seller", answer.seller)
-        buyer_span = self.ground(f"{path}.buyer", answer.buyer)
+        seller_span = self.ground_party(f"{path}.seller", answer.seller)
+        buyer_span = self.ground_party(f"{path}.buyer", answer.buyer)
         if seller_span and buyer_span and self.roles_swapped(seller_span, buyer_span):
             self.warnings.append(f"{path}: seller and buyer swapped; the article sells to {seller_span.text!r}")
+            seller_span, buyer_span = buyer_span, seller_span
+        elif seller_span and buyer_span and self.worded_the_other_way(seller_span, buyer_span):
+            self.warnings.append(
+                f"{path}: seller and buyer swapped; {seller_span.text!r} buys from {buyer_span.text!r} in the article"
+            )
             seller_span, buyer_span = buyer_span, seller_span
         anchor = next((s.start for s in (buyer_span, seller_span) if s is not None), None)
         items: list[Item] = []
@@ -404,6 +445,13 @@ class _Assembler:
             buyer_body = buyer_span.text  # "Burkina Faso's Air Force"
         seller_inference = None
         if seller_country is None:
+            maker = self.maker_country(items, buyer_country)
+            if maker is not None:
+                # "Chinese CH-4", "US-made F-16s": the article names where the weapon comes from.
+                seller_id, seller_country = self.party(maker)
+                seller_inference = sentence_around(self.text, maker)
+                evidence = sorted([*evidence, maker], key=lambda s: s.start)
+        if seller_country is None:
             implied = implied_seller(self.text)
             if implied is not None and implied[0] != buyer_country:
                 seller_country = implied[0]
@@ -425,6 +473,37 @@ class _Assembler:
             date=date,
             evidence=evidence,
         )
+
+    def maker_country(self, items: list[Item], buyer_country: str | None) -> Span | None:
+        """A country word written on an item ("Chinese CH-4", "Russian-made S-400"), not the buyer's."""
+        for item in items:
+            name = item.evidence[0]
+            before = self.text[max(0, name.start - 40) : name.start]
+            candidates = []
+            leading = _MAKER_BEFORE.search(before)
+            if leading:
+                start = name.start - len(before) + leading.start(1)
+                candidates.append(Span(start=start, end=start + len(leading.group(1)), text=leading.group(1)))
+            inside = _MAKER_INSIDE.match(name.text)
+            if inside:
+                start = name.start + inside.start(1)
+                candidates.append(Span(start=start, end=start + len(inside.group(1)), text=inside.group(1)))
+            for span in candidates:
+                code = country_code(span.text)
+                if code is not None and code != buyer_country:
+                    return span
+        return None
+
+    def worded_the_other_way(self, seller: Span, buyer: Span) -> bool:
+        """Nothing in the article says the seller sells to the buyer, and something says the reverse."""
+        seller_code, buyer_code = country_in(seller.text), country_in(buyer.text)
+        if seller_code is None or buyer_code is None or seller_code == buyer_code:
+            return False
+        if implied_seller(self.text) is not None:
+            return False  # a DSCA notice: roles_swapped knows its wording better
+        if _direction_cues(self.text, seller_code, buyer_code):
+            return False
+        return _direction_cues(self.text, buyer_code, seller_code) > 0
 
     def roles_swapped(self, seller: Span, buyer: Span) -> bool:
         """The model's buyer is the country the article implies sells (the US in a DSCA notice)
@@ -565,6 +644,58 @@ class _Assembler:
         return nearest.id
 
 
+def _names(code: str) -> str:
+    forms = [re.escape(f.upper() if len(f) <= 4 else f) for f in country_forms(code)]
+    return "(?:" + "|".join(forms) + ")"
+
+
+def _direction_cues(text: str, seller: str, buyer: str) -> int:
+    """How many of the article's phrasings say `seller` sells to `buyer`: "sold to <buyer>",
+
+    "from <seller>", "<buyer> buys"."""
+    buyer_names, seller_names = _names(buyer), _names(seller)
+    government = r"(?:(?:the\s+)?(?:government|kingdom|republic)\s+of\s+(?:the\s+)?)?"
+    patterns = (
+        _SELLING + government + buyer_names + r"\b",
+        r"\bfrom\s+(?:the\s+)?" + government + seller_names + r"\b",
+        r"\b" + buyer_names + r"\w*\s+(?:\w+\s+){0,3}?(?:buy|bought|purchas|acquir|receiv|order|procur)",
+    )
+    return sum(1 for pattern in patterns if re.search(pattern, text, re.IGNORECASE))
+
+
+def _without_mirrors(sales: list[Sale], text: str, warnings: list[str]) -> list[Sale]:
+    """Of a sale written once each way (seller and buyer swapped, the same items), keep the one the
+
+    article's wording supports ("sold to X", "from Y", "X bought"), the first written on a tie:
+    both cannot be true, and small models often write a deal both ways."""
+    kept: list[Sale] = []
+    for sale in sales:
+        names = {item.name.casefold() for item in sale.items}
+        mirror = next(
+            (
+                k
+                for k in kept
+                if k.seller_country is not None
+                and k.seller_country != k.buyer_country
+                and (k.seller_country, k.buyer_country) == (sale.buyer_country, sale.seller_country)
+                and names & {item.name.casefold() for item in k.items}
+            ),
+            None,
+        )
+        if mirror is None:
+            kept.append(sale)
+            continue
+        assert mirror.seller_country is not None and mirror.buyer_country is not None
+        kept_way = _direction_cues(text, mirror.seller_country, mirror.buyer_country)
+        other_way = _direction_cues(text, mirror.buyer_country, mirror.seller_country)
+        if other_way > kept_way:
+            kept[kept.index(mirror)] = sale
+            warnings.append(f"dropped {mirror.id}: {sale.id} with seller and buyer swapped, as the article words it")
+        else:
+            warnings.append(f"dropped {sale.id}: {mirror.id} with seller and buyer swapped")
+    return kept
+
+
 def _sale_key(sale: Sale) -> tuple[object, ...]:
     """Sales read twice (from overlapping chunks) have the same parties, items and value."""
     items = tuple(sorted(item.name.casefold() for item in sale.items))
@@ -620,7 +751,7 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
     fragments = merge_fragments(answer.sales)
     only_sale = len(fragments) == 1
     sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
-    sales = _distinct(sales, _sale_key)
+    sales = _without_mirrors(_distinct(sales, _sale_key), article.text, builder.warnings)
     claims = [claim for i, c in enumerate(answer.claims) if (claim := builder.claim(i, c, sales)) is not None]
     claims = _distinct(claims, lambda c: (c.evidence[-1].start, c.speaker))
     claims = builder.add_template_claims(claims, sales)

@@ -94,7 +94,10 @@ def to_system_article(article_id: str, text: str, answer: FlatAnswer, usage: Any
     amounts = _amounts_in(text)
 
     def check(found: bool) -> None:
-        result.invented += 0 if found else 1
+        if found:
+            result.unspanned += 1
+        else:
+            result.invented += 1
 
     for sale in answer.sales:
         predicted = PredictedSale(

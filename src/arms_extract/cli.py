@@ -309,7 +309,7 @@ def evaluate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .cache import AnswerCache
-    from .eval_report import TARGETS, headline
+    from .eval_report import TARGETS, fmt, headline
     from .evalset import load_gold, read_ids
     from .evaluate import run_eval, write_outputs
 
@@ -360,7 +360,7 @@ def evaluate(
     figures = {name: headline(m) for name, m in systems.items()}
     for key in figures["pipeline"]:
         target = TARGETS.get(key)
-        table.add_row(key, *(f"{figures[n][key]:.2f}" for n in systems), f"{target:.2f}" if target else "")
+        table.add_row(key, *(fmt(figures[n][key]) for n in systems), fmt(target) if target else "")
     table.add_row("invented values", *(str(m["grounding"]["invented"]) for m in systems.values()), "0")
     table.add_row("seconds / article", *(str(m["cost"]["seconds_per_article"]) for m in systems.values()), "")
     table.add_row("failures", *(str(m["failures"]) for m in systems.values()), "")

@@ -31,7 +31,7 @@ ALBERT_NOTE = (
 )
 
 
-def headline(metrics: dict[str, Any]) -> dict[str, float]:
+def headline(metrics: dict[str, Any]) -> dict[str, float | None]:
     """The figures the targets and the ratchet speak of."""
     return {
         "deal_detection": metrics["deal_detection"]["f1"],
@@ -41,7 +41,7 @@ def headline(metrics: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def _fmt(value: float | None) -> str:
+def fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
@@ -55,18 +55,22 @@ def _table(metrics: dict[str, Any]) -> list[str]:
     deal_rows = [("deal detection F1", "f1"), ("deal precision", "precision"), ("deal recall", "recall"),
                  ("deal accuracy", "accuracy")]  # fmt: skip
     for label, key in deal_rows:
-        target = _fmt(TARGETS["deal_detection"]) if key == "f1" else ""
-        cells = [_fmt(systems[n]["deal_detection"][key]) for n in names]
+        target = fmt(TARGETS["deal_detection"]) if key == "f1" else ""
+        cells = [fmt(systems[n]["deal_detection"][key]) for n in names]
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     for name in ATTRIBUTES:
         for key in ("f1", "precision", "recall"):
-            cells = [_fmt(systems[n]["attributes"][name][key]) for n in names]
-            target = _fmt(TARGETS[name]) if key == "f1" else ""
+            cells = [fmt(systems[n]["attributes"][name][key]) for n in names]
+            target = fmt(TARGETS[name]) if key == "f1" else ""
             lines.append(f"| {name} {key} | " + " | ".join(cells) + f" | {target} |")
     token_cells = []
     for n in names:
-        has_spans = n == "pipeline" and systems[n]["token_f1"]["articles"]
-        token_cells.append(_fmt(systems[n]["token_f1"]["all"]["f1"]) if has_spans else "n/a (no spans)")
+        if not systems[n]["token_f1"]["all"]["gold"]:
+            token_cells.append("n/a (no gold spans)")
+        elif n != "pipeline":
+            token_cells.append("n/a (no spans)")
+        else:
+            token_cells.append(fmt(systems[n]["token_f1"]["all"]["f1"]))
     lines.append("| token F1, all tags | " + " | ".join(token_cells) + f" | (ALBERT {ALBERT_TOKEN_F1:.2f}) |")
     grounded = [f"{systems[n]['grounding']['grounded']}/{systems[n]['grounding']['values']}" for n in names]
     lines.append("| grounded values | " + " | ".join(grounded) + " | |")
@@ -150,6 +154,9 @@ def render_report(run: EvalRun, metrics: dict[str, Any]) -> str:
         figures = headline(pipeline)
         for name, target in TARGETS.items():
             value = figures[name]
+            if value is None:
+                lines.append(f"- {name}: not measured (no gold values in this dataset)")
+                continue
             verdict = "met" if value >= target else f"missed by {target - value:.2f}"
             lines.append(f"- {name}: {value:.2f} (target {target:.2f}): {verdict}")
         invented = pipeline["grounding"]["invented"]
@@ -158,7 +165,8 @@ def render_report(run: EvalRun, metrics: dict[str, Any]) -> str:
         lines += ["| tag | precision | recall | F1 | gold tokens |", "|---|---|---|---|---|"]
         for tag in TOKEN_TAGS:
             t = pipeline["token_f1"]["tags"][tag]
-            lines.append(f"| {tag} | {t['precision']:.2f} | {t['recall']:.2f} | {t['f1']:.2f} | {t['gold']} |")
+            cells = " | ".join(fmt(t[key]) for key in ("precision", "recall", "f1"))
+            lines.append(f"| {tag} | {cells} | {t['gold']} |")
         lines += ["", ALBERT_NOTE, "", "## Errors by kind (our pipeline)", ""]
         for kind, examples in error_examples(run).items():
             lines.append(f"- **{kind}** ({len(examples)}): " + "; ".join(examples[:3]))

@@ -142,6 +142,7 @@ def write_outputs(run: EvalRun, out_dir: Path) -> dict[str, Any]:
         for system, answers in run.answers.items():
             for answer in answers.values():
                 row = {"system": system, "id": answer.id, "ok": answer.ok, "error": answer.error,
-                       "sales": [vars(s) for s in answer.sales], "invented": answer.invented}  # fmt: skip
+                       "sales": [vars(s) for s in answer.sales], "invented": answer.invented,
+                       "unspanned": answer.unspanned}  # fmt: skip
                 handle.write(json.dumps(row) + "\n")
     return metrics

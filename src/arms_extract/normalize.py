@@ -276,6 +276,19 @@ def country_in(phrase: str | None) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+@lru_cache(maxsize=512)
+def country_forms(code: str) -> tuple[str, ...]:
+    """The ways the tables know of writing a country (names, short forms, demonyms, capitals), longest first."""
+    forms = {alias for alias, alias_code in _COUNTRY_ALIASES.items() if alias_code == code}
+    country = pycountry.countries.get(alpha_3=code)
+    if country is not None:
+        for attribute in ("name", "common_name", "official_name"):
+            name = getattr(country, attribute, None)
+            if name:
+                forms.add(name.casefold())
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_3=code)
     if country is None:
@@ -371,7 +384,9 @@ class ParsedQuantity:
     qualifier: str | None
 
 
-_DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]*\.\d)(?!\s*%)")
+# "92 556 056": thousands grouped with spaces (or narrow spaces), as much of the world writes them.
+_SPACED_THOUSANDS = r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\w.,]\d|\w)"
+_DIGITS = re.compile(rf"(?<![\w.])({_SPACED_THOUSANDS}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?![\d,]*\.\d)(?!\s*%)")
 _TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 
 
@@ -402,7 +417,7 @@ def parse_quantity(phrase: str | None) -> ParsedQuantity | None:
     qualifier = qualifier_of(phrase)
     digits = _DIGITS.findall(phrase)
     if digits:
-        numbers = [int(d.replace(",", "")) for d in digits]
+        numbers = [int(re.sub(r"[,\s]", "", d)) for d in digits]
         if len(numbers) >= 2 and re.search(r"\d\s*(-|to|\u2013)\s*\d", phrase):
             return ParsedQuantity(max(numbers), qualifier or "range")
         return ParsedQuantity(numbers[0], qualifier)
@@ -490,7 +505,7 @@ _MULTIPLIERS: dict[str, float] = {
     "thousand": 1e3,
     "k": 1e3,
 }
-_AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+_AMOUNT = re.compile(rf"({_SPACED_THOUSANDS}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 _MULTIPLIER_RE = re.compile(r"^\s*(" + "|".join(sorted(_MULTIPLIERS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
@@ -538,7 +553,7 @@ def parse_money(phrase: str | None, context: str = "") -> ParsedMoney | None:
         # "2,35 milliards": a decimal comma, as much of Europe writes it.
         number = f"{number}.{decimal_comma.group(1)}"
         tail = tail[decimal_comma.end() :]
-    amount = float(number.replace(",", ""))
+    amount = float(re.sub(r"[,\s]", "", number))
     multiplier = _MULTIPLIER_RE.match(tail)
     if multiplier:
         amount *= _MULTIPLIERS[multiplier.group(1).lower()]

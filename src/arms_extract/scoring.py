@@ -40,7 +40,8 @@ class SystemArticle:
     sales: list[PredictedSale] = field(default_factory=list)
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # tag -> evidence spans
     grounded: int = 0  # values with an exact span in the article
-    invented: int = 0  # values with none
+    invented: int = 0  # values found nowhere in the article
+    unspanned: int = 0  # values written somewhere in the article but given without a span (the baseline's)
     seconds: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -76,11 +77,12 @@ def _party_span(extraction: Extraction, sale: Sale, actor_id: str | None, code: 
         if span is not None:
             other.add((span.start, span.end))
     actor = next((a for a in extraction.actors if a.id == actor_id), None)
-    names = {n.casefold() for n in ([actor.name, *actor.aliases] if actor else [])}
+    mentions = actor.mentions if actor else []
     for span in sale.evidence:
         if (span.start, span.end) in other:
             continue
-        if span.text.casefold() in names or (code is not None and country_in(span.text) == code):
+        names_actor = any(m.start < span.end and span.start < m.end for m in mentions)
+        if names_actor or (code is not None and country_in(span.text) == code):
             return span
     return None
 
@@ -217,9 +219,12 @@ class Counts:
         self.tp_gold += tp_gold
         self.gold += gold
 
-    def scores(self) -> dict[str, float | int]:
+    def scores(self) -> dict[str, float | int | None]:
+        """Precision, recall and F1; all None when the gold has no such value (not measured, not zero)."""
+        if not self.gold:
+            return {"precision": None, "recall": None, "f1": None, "predicted": self.pred, "gold": 0}
         precision = self.tp_pred / self.pred if self.pred else 0.0
-        recall = self.tp_gold / self.gold if self.gold else 0.0
+        recall = self.tp_gold / self.gold
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         return {
             "precision": round(precision, 4),
@@ -258,7 +263,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
     attributes = {name: Counts() for name in ATTRIBUTES}
     tokens = {tag: Counts() for tag in TOKEN_TAGS}
     token_articles = 0
-    grounded = invented = failures = reasks = prompt = completion = unreadable = 0
+    grounded = invented = unspanned = failures = reasks = prompt = completion = unreadable = 0
     seconds = 0.0
     errors: list[dict[str, str]] = []
     for gold in golds:
@@ -296,6 +301,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
                 tokens[tag].add(hit, len(predicted_tokens), hit, len(expected_tokens))
         grounded += answer.grounded
         invented += answer.invented
+        unspanned += answer.unspanned
         seconds += answer.seconds
         reasks += answer.reasks
         prompt += answer.prompt_tokens
@@ -324,10 +330,11 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
             "all": all_tokens.scores(),
         },
         "grounding": {
-            "values": grounded + invented,
+            "values": grounded + unspanned + invented,
             "grounded": grounded,
+            "unspanned": unspanned,
             "invented": invented,
-            "rate": round(grounded / (grounded + invented), 4) if grounded + invented else 1.0,
+            "rate": round(grounded / (grounded + unspanned + invented), 4) if grounded + unspanned + invented else 1.0,
         },
         "cost": {
             "seconds_per_article": round(seconds / n, 2),
