@@ -274,3 +274,11 @@ def test_a_mirror_with_no_wording_either_way_keeps_the_first() -> None:
     sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert [(s.seller_country, s.buyer_country) for s in sales] == [("AUS", "CAN")]
     assert any("dropped sale-2: sale-1 with seller and buyer swapped" in w for w in warnings)
+
+
+def test_the_word_us_is_not_the_united_states_in_direction_cues() -> None:
+    text = "U.S. firms may sell F-16 jets, an Indian official told us, and deliveries to us could start soon."
+    answer = one_answer(sale(seller="U.S.", buyer="Indian", items=[ItemAnswer(name="F-16 jets", quantity=None)]))
+    (kept,), _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert (kept.seller_country, kept.buyer_country) == ("USA", "IND")
+    assert not any("swapped" in w for w in warnings)

@@ -645,7 +645,8 @@ class _Assembler:
 
 
 def _names(code: str) -> str:
-    forms = [re.escape(f.upper() if len(f) <= 4 else f) for f in country_forms(code)]
+    """A pattern for a country's forms; short ones ("US", "UK") match in capitals only, even under re.I."""
+    forms = [f"(?-i:{re.escape(f.upper())})" if len(f) <= 4 else re.escape(f) for f in country_forms(code)]
     return "(?:" + "|".join(forms) + ")"
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from ._errors import ArmsExtractError, EmbeddedModelError
 from .baseline import run_baseline
 from .cache import AnswerCache
+from .eval_report import render_report
 from .evalset import GoldArticle
 from .llm import BackendSettings, make_async_client
 from .pipeline import AsyncExtractor
@@ -132,8 +133,6 @@ async def _run_baseline(
 
 def write_outputs(run: EvalRun, out_dir: Path) -> dict[str, Any]:
     """DIR/metrics.json, DIR/report.md and DIR/answers.jsonl (each article's scored values)."""
-    from .eval_report import render_report
-
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = run.metrics()
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
