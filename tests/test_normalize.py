@@ -221,3 +221,10 @@ def test_thousands_grouped_with_spaces() -> None:
     assert parse_money("$9\u00a0201\u00a0176").amount == 9_201_176
     assert parse_quantity("more than 1 500").value == 1500
     assert parse_quantity("12 155mm howitzers").value == 12  # not "12155"
+
+
+def test_guns_and_named_drones_are_weapons() -> None:
+    assert category_of("hunting and sporting guns") == "small arms"
+    assert category_of("Heron TP") == "aircraft"
+    assert category_of("Wing Loong II") == "aircraft"
+    assert category_of("gunmen") is None  # an attack is not a sale

@@ -731,14 +731,21 @@ _CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"missile|tomahawk|amraam|hellfire|javelin|patriot|harpoon|stinger", re.I),
     ),
     ("helicopter", re.compile(r"helicopter|apache|black hawk|blackhawk|chinook|seahawk", re.I)),
-    ("aircraft", re.compile(r"aircraft|jet|fighter|f-\d+|plane|bomber|drone|uav|airlifter", re.I)),
+    (
+        "aircraft",
+        re.compile(
+            r"aircraft|jet|fighter|f-\d+|plane|bomber|drone|uav|airlifter|"
+            r"\b(heron|hermes|predator|reaper|global hawk|bayraktar|wing loong)\b",
+            re.I,
+        ),
+    ),
     ("ship", re.compile(r"\b(ship|frigate|corvette|submarine|destroyer|vessel|boat)s?\b", re.I)),
     ("vehicle", re.compile(r"tank|vehicle|armou?red|apc|humvee|truck", re.I)),
     ("radar", re.compile(r"radar|sensor", re.I)),
     ("artillery", re.compile(r"artillery|howitzer|himars|rocket launcher|mlrs", re.I)),
     ("air defence", re.compile(r"air defen[cs]e|s-400|sam system", re.I)),
     ("munition", re.compile(r"bomb|munition|ammunition|round|shell|torpedo|jdam", re.I)),
-    ("small arms", re.compile(r"rifle|pistol|machine gun|small arms", re.I)),
+    ("small arms", re.compile(r"rifle|pistol|\bguns?\b|small arms", re.I)),
 ]
 
 
