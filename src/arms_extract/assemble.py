@@ -205,9 +205,9 @@ class _Assembler:
         return span
 
     def ground_party(self, path: str, mention: str | None, near: int | None = None) -> Span | None:
-        """A seller or buyer as written; a country the model named in other words ("the United States"
+        """A seller or buyer as written, else the article's own nearest form of the same country.
 
-        for an article's "U.S.") is grounded on the article's own nearest form of it."""
+        The model often writes "the United States" where the article has "U.S."."""
         if mention is None or not mention.strip():
             return None
         span = ground(self.text, mention, near=near, folded=self.folded)
@@ -654,9 +654,7 @@ def _names(code: str) -> str:
 
 
 def _direction_cues(text: str, seller: str, buyer: str) -> int:
-    """How many of the article's phrasings say `seller` sells to `buyer`: "sold to <buyer>",
-
-    "from <seller>", "<buyer> buys"."""
+    """How many of three phrasings say `seller` sells to `buyer`: "sold to <buyer>", "from <seller>", "<buyer> buys"."""
     buyer_names, seller_names = _names(buyer), _names(seller)
     government = r"(?:(?:the\s+)?(?:government|kingdom|republic)\s+of\s+(?:the\s+)?)?"
     patterns = (
@@ -668,10 +666,10 @@ def _direction_cues(text: str, seller: str, buyer: str) -> int:
 
 
 def _without_mirrors(sales: list[Sale], text: str, warnings: list[str]) -> list[Sale]:
-    """Of a sale written once each way (seller and buyer swapped, the same items), keep the one the
+    """Keep one of a sale written both ways (seller and buyer swapped, the same items).
 
-    article's wording supports ("sold to X", "from Y", "X bought"), the first written on a tie:
-    both cannot be true, and small models often write a deal both ways."""
+    Both cannot be true, and small models often write a deal both ways. The one the article's
+    wording supports ("sold to X", "from Y", "X bought") is kept; on a tie, the first written."""
     kept: list[Sale] = []
     for sale in sales:
         names = {item.name.casefold() for item in sale.items}

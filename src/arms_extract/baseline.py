@@ -80,10 +80,11 @@ def _amounts_in(text: str) -> list[float]:
 
 
 def to_system_article(article_id: str, text: str, answer: FlatAnswer, usage: Any, seconds: float) -> SystemArticle:
-    """The baseline's answer, reduced for scoring. It carries no spans, so none of its values is grounded;
+    """The baseline's answer, reduced for scoring.
 
-    a value counts as invented when it cannot be found in the article at all (case-insensitive
-    text for names, the number for quantities and prices)."""
+    It carries no spans, so none of its values is grounded. A value written somewhere in the
+    article counts as unspanned, one found nowhere as invented (names case-insensitively, the
+    number for quantities and prices)."""
     result = SystemArticle(
         id=article_id,
         seconds=seconds,

@@ -299,9 +299,9 @@ class AsyncExtractor(_ExtractorBase):
         return self._finish(article, attempts, settings, started)
 
     async def server_settings(self) -> BackendSettings:
-        """Settings pointing at the running backend (the embedded server is started if needed),
+        """Settings pointing at the running backend, starting the embedded server if needed.
 
-        for callers that send requests of their own, like the evaluation's baseline."""
+        For callers that send requests of their own, like the evaluation's baseline."""
         return await asyncio.to_thread(self._resolved_settings)
 
     def _async_client_for(self, settings: BackendSettings) -> None:

@@ -257,10 +257,10 @@ def same_weapon(a: str, b: str) -> bool:
 
 
 def cluster_mentions(mentions: list[str]) -> list[list[str]]:
-    """Group one article's gold mentions into weapons; generic mentions join a cluster they match,
+    """Group one article's gold mentions into weapons.
 
-    and clusters of generic mentions only are dropped when the article names any weapon
-    specifically (they refer back to it: "the aircraft")."""
+    Generic mentions join a cluster they match; clusters of generic mentions only are dropped
+    when the article names any weapon specifically (they refer back to it: "the aircraft")."""
     clusters: list[list[str]] = []
     for mention in sorted(mentions, key=is_generic):
         home = next((c for c in clusters if any(same_weapon(mention, m) for m in c)), None)
