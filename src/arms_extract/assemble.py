@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeVar
 
 from .answer import ActorAnswer, ArticleAnswer, ClaimAnswer, SaleAnswer
@@ -223,13 +224,10 @@ class _Assembler:
 
     def country_mention(self, code: str, near: int | None) -> Span | None:
         """The article's mention of a country (any known form), nearest to `near`, else the first."""
-        found: list[Span] = []
-        for form in country_forms(code):
-            short = len(form) <= 4  # "US", "U.S.", "UK": capitals only, never the word "us"
-            pattern = re.escape(form.upper() if short else form)
-            flags = 0 if short else re.IGNORECASE
-            for match in re.finditer(rf"(?<![\w.]){pattern}(?![\w])", self.text, flags):
-                found.append(Span(start=match.start(), end=match.end(), text=match.group(0)))
+        pattern = rf"(?<![\w.]){_names(code)}(?![\w])"
+        found = [
+            Span(start=m.start(), end=m.end(), text=m.group(0)) for m in re.finditer(pattern, self.text, re.IGNORECASE)
+        ]
         if not found:
             return None
         if near is None:
@@ -647,8 +645,12 @@ class _Assembler:
         return nearest.id
 
 
+@lru_cache(maxsize=512)
 def _names(code: str) -> str:
-    """A pattern for a country's forms; short ones ("US", "UK") match in capitals only, even under re.I."""
+    """A regex alternation of a country's written forms, longest first.
+
+    Short forms ("US", "U.S.", "UK") match in capitals only, even under re.IGNORECASE:
+    the word "us" is not the United States."""
     forms = [f"(?-i:{re.escape(f.upper())})" if len(f) <= 4 else re.escape(f) for f in country_forms(code)]
     return "(?:" + "|".join(forms) + ")"
 

@@ -9,7 +9,6 @@ others.
 
 from __future__ import annotations
 
-import asyncio
 import glob
 import hashlib
 import logging
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._errors import ArmsExtractError, EmbeddedModelError, InputError
+from ._workers import run_limited
 from .cache import AnswerCache
 from .inputs import JSON_SUFFIXES, TEXT_SUFFIXES, ArticleOrError, read_articles
 from .llm import BackendSettings
@@ -164,12 +164,7 @@ async def run_batch(
                 store.write_failed(key, article.id, article.source, error)
             finish(key, error)
 
-        async def worker() -> None:
-            # Workers pull the next input when they are free: at most `workers` in flight.
-            for item in pending:
-                await one(item)
-
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        await run_limited(workers, pending, one)
     store.export_jsonl()
     store.close()
     if cache is not None and options.cache is None:

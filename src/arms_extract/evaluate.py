@@ -7,7 +7,6 @@ baseline never does (it is one plain call by definition).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ArmsExtractError, EmbeddedModelError
+from ._workers import run_limited
 from .baseline import run_baseline
 from .cache import AnswerCache
 from .eval_report import render_report
@@ -51,16 +51,6 @@ class EvalRun:
             "systems": {name: score(self.golds, answers) for name, answers in self.answers.items()},
             "wall_seconds": {name: round(s, 1) for name, s in self.seconds.items()},
         }
-
-
-async def _gather_limited(workers: int, jobs: list[Callable[[], Any]]) -> None:
-    queue = iter(jobs)
-
-    async def worker() -> None:
-        for job in queue:
-            await job()
-
-    await asyncio.gather(*(worker() for _ in range(max(1, workers))))
 
 
 async def run_eval(
@@ -103,7 +93,7 @@ async def run_eval(
                 progress("pipeline", gold.id, result)
 
         started = time.perf_counter()
-        await _gather_limited(workers, [lambda g=g: one(g) for g in golds])  # type: ignore[misc]
+        await run_limited(workers, golds, one)
         run.seconds["pipeline"] = time.perf_counter() - started
         if baseline and not fatal:
             await _run_baseline(run, extractor, golds, workers, progress)
@@ -125,7 +115,7 @@ async def _run_baseline(
 
     started = time.perf_counter()
     try:
-        await _gather_limited(workers, [lambda g=g: one(g) for g in golds])  # type: ignore[misc]
+        await run_limited(workers, golds, one)
     finally:
         await client.client.close()
     run.seconds["baseline"] = time.perf_counter() - started

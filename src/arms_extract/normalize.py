@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -260,20 +261,38 @@ def country_in(phrase: str | None) -> str | None:
         # "Taipei Economic and Cultural Representative Office in the United States" is Taiwan.
         if alias in lowered:
             return _COUNTRY_ALIASES[alias]
-    words = re.findall(r"[A-Za-z][\w.'\u2019-]*", phrase)
     found: list[str] = []
-    # Longest n-grams first, so "South Korea" wins over "Korea".
+    found_size = None
+    for size, _, _, gram in _word_grams(phrase):
+        if found and size != found_size:
+            break  # the longest runs that name a country win: "South Korea" over "Korea"
+        if size == 1 and not gram[0].isupper():
+            continue
+        code = country_code(gram)
+        if code and code not in found:
+            found.append(code)
+            found_size = size
+    return found[0] if len(found) == 1 else None
+
+
+_WORD = re.compile(r"[A-Za-z][\w.'\u2019-]*")
+
+
+def _word_grams(phrase: str) -> Iterator[tuple[int, int, int, str]]:
+    """(size, start, end, the words joined by single spaces) of every run of 1-4 words, longest runs first."""
+    words = list(_WORD.finditer(phrase))
     for size in (4, 3, 2, 1):
         for i in range(len(words) - size + 1):
-            gram = " ".join(words[i : i + size])
-            if size == 1 and not gram[0].isupper():
-                continue
-            code = country_code(gram)
-            if code and code not in found:
-                found.append(code)
-        if found:
-            break
-    return found[0] if len(found) == 1 else None
+            run = words[i : i + size]
+            yield size, run[0].start(), run[-1].end(), " ".join(w.group(0) for w in run)
+
+
+def country_words(phrase: str, code: str) -> tuple[int, int] | None:
+    """Where in `phrase` its words name country `code` ("Burkina Faso" in "Burkina Faso's Air Force")."""
+    for _, start, end, _ in _word_grams(phrase):
+        if country_code(phrase[start:end]) == code:
+            return start, end
+    return None
 
 
 @lru_cache(maxsize=512)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .evalset import GoldArticle
-from .normalize import country_code, country_in, parse_money, parse_quantity
+from .normalize import country_code, country_in, country_words, parse_money, parse_quantity
 from .records import Extraction, Sale, Span
 from .weapon_match import cluster_mentions, same_weapon
 
@@ -55,27 +55,31 @@ def _exact(text: str, span: Span | None) -> bool:
     return span is not None and text[span.start : span.end] == span.text
 
 
-def _country_part(text: str, span: Span, code: str) -> tuple[int, int]:
+def _country_part(span: Span, code: str) -> tuple[int, int]:
     """The words of a party mention that name its country ("Burkina Faso" in "Burkina Faso's Air Force")."""
     if country_code(span.text) == code:
         return span.start, span.end
-    words = list(re.finditer(r"[A-Za-z][\w.'\u2019-]*", span.text))
-    for size in (4, 3, 2, 1):
-        for i in range(len(words) - size + 1):
-            first, last = words[i], words[i + size - 1]
-            if country_code(span.text[first.start() : last.end()]) == code:
-                return span.start + first.start(), span.start + last.end()
-    return span.start, span.end
+    found = country_words(span.text, code)
+    if found is None:
+        return span.start, span.end
+    return span.start + found[0], span.start + found[1]
 
 
-def _party_span(extraction: Extraction, sale: Sale, actor_id: str | None, code: str | None) -> Span | None:
-    """Which of a sale's evidence spans is its seller or buyer mention."""
-    if actor_id is None and code is None:
-        return None
-    other = {(s.start, s.end) for item in [*sale.items, *sale.associated] for s in item.evidence}
+def _fact_offsets(sale: Sale) -> set[tuple[int, int]]:
+    """The offsets of a sale's item, value and date spans: what a party mention is not."""
+    offsets = {(s.start, s.end) for item in [*sale.items, *sale.associated] for s in item.evidence}
     for span in (sale.value.evidence if sale.value else None, sale.date.evidence if sale.date else None):
         if span is not None:
-            other.add((span.start, span.end))
+            offsets.add((span.start, span.end))
+    return offsets
+
+
+def _party_span(
+    extraction: Extraction, sale: Sale, other: set[tuple[int, int]], actor_id: str | None, code: str | None
+) -> Span | None:
+    """Which of a sale's evidence spans (those not in `other`) is its seller or buyer mention."""
+    if actor_id is None and code is None:
+        return None
     actor = next((a for a in extraction.actors if a.id == actor_id), None)
     mentions = actor.mentions if actor else []
     for span in sale.evidence:
@@ -107,28 +111,31 @@ def from_extraction(extraction: Extraction) -> SystemArticle:
 
     for sale in extraction.sales:
         predicted = PredictedSale(buyer_country=sale.buyer_country, seller_country=sale.seller_country)
+        facts = _fact_offsets(sale)
         for role, actor_id, code in (
             ("Buyer", sale.buyer, sale.buyer_country),
             ("Seller", sale.seller, sale.seller_country),
         ):
-            span = _party_span(extraction, sale, actor_id, code)
+            span = _party_span(extraction, sale, facts, actor_id, code)
             if span is not None:
                 spans[role].append((span.start, span.end))
                 if code is not None:
-                    spans[f"{role} Country"].append(_country_part(text, span, code))
+                    spans[f"{role} Country"].append(_country_part(span, code))
             if code is not None:
                 inferred = role == "Seller" and sale.seller_inferred
                 value(sale.seller_inference if inferred else span)
         for item in sale.items:
             predicted.weapons.append(" ".join([item.name, *item.designations]))
             value(item.evidence[0] if item.evidence else None)
+            quantity_span = None  # the first span after the name that reads as a number
             for span in item.evidence:
-                parsed = parse_quantity(span.text) if item.quantity is not None else None
-                is_quantity = parsed is not None and parsed.value == item.quantity and span is not item.evidence[0]
+                parsed = parse_quantity(span.text) if span is not item.evidence[0] else None
+                if parsed is not None and quantity_span is None:
+                    quantity_span = span
+                is_quantity = parsed is not None and item.quantity is not None and parsed.value == item.quantity
                 spans["Quantity" if is_quantity else "Weapon"].append((span.start, span.end))
             if item.quantity is not None:
                 predicted.quantities.append(item.quantity)
-                quantity_span = next((s for s in item.evidence[1:] if parse_quantity(s.text)), None)
                 value(quantity_span)
         if sale.value is not None:
             predicted.price = (sale.value.amount, sale.value.currency)
