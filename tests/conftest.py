@@ -48,7 +48,7 @@ def json_body_matcher(recorded, incoming) -> None:  # type: ignore[no-untyped-de
 def vcr_config() -> dict[str, object]:
     return {
         "match_on": ["method", "path", "json_body"],
-        "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization", "cookie"],
+        "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization", "openai-project", "cookie"],
         "decode_compressed_response": True,
     }
 

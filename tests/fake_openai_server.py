@@ -27,7 +27,7 @@ class Step:
     content: str | None = None
     finish_reason: str = "stop"
     headers: dict[str, str] = field(default_factory=dict)
-    body: str | None = None  # raw body for error answers
+    body: str | None = None  # the raw body to send, whatever the status (an error body, a proxy's HTML page)
     delay: float = 0.0
     drop: bool = False
     empty_choices: bool = False
@@ -55,6 +55,9 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         # Keep-alive, as vLLM, llama.cpp and OpenAI speak it: HTTP/1.0 made every request a new connection.
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes; with Nagle's algorithm the body waited ~40 ms for
+        # the client's delayed ACK on every answer. Real servers (uvicorn, llama.cpp) send at once.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass
@@ -73,8 +76,10 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.shutdown(2)
                 return
-            if step.status != 200:
-                payload = (step.body or json.dumps({"error": {"message": "fake error"}})).encode()
+            if step.body is not None:
+                payload = step.body.encode()
+            elif step.status != 200:
+                payload = json.dumps({"error": {"message": "fake error"}}).encode()
             else:
                 choices = []
                 content = step.respond(body) if step.respond else step.content

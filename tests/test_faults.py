@@ -139,6 +139,38 @@ def test_empty_choices_fail_clearly() -> None:
         extract(fake.url)
 
 
+def test_an_answer_that_is_not_json_fails_clearly() -> None:
+    # A proxy in front of the model server answering 200 with its own HTML page.
+    with (
+        fake_openai_server(Step(body="<html><body>Gateway login</body></html>")) as fake,
+        pytest.raises(ExtractionFailed, match="not a chat completion"),
+    ):
+        extract(fake.url)
+    assert len(fake.requests) == 1  # neither a transport retry nor a re-ask: the server did answer
+
+
+def test_template_markers_in_an_article_reach_the_model_verbatim() -> None:
+    # instructor renders messages as Jinja templates when it is given a validation context;
+    # the article text must reach the model as written, and "{{" must not fail the article.
+    article = ARTICLE + " Code names: {{ text }}, {# draft #}, {% raw %} and a lone {{."
+    with fake_openai_server(completion(GOOD)) as fake, Extractor(settings=settings(fake.url)) as extractor:
+        extraction = extractor.extract(article)
+    assert_tomahawk_sale(extraction)
+    assert article in fake.requests[0]["json"]["messages"][-1]["content"]
+
+
+def test_request_headers_name_the_client_and_carry_a_key_only_when_there_is_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-test")
+    with fake_openai_server(completion(GOOD)) as fake:
+        extract(fake.url)
+    sent = {name.lower(): value for name, value in fake.requests[0]["headers"].items()}
+    assert "authorization" not in sent  # a local server needs no key, and none is made up
+    assert sent["user-agent"].startswith("arms-extract")
+    assert sent["openai-organization"] == "org-test"
+
+
 def test_api_key_is_sent_but_never_shown(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     with fake_openai_server(Step(status=401, body=f'{{"error": "bad key {SECRET_KEY}"}}')) as fake:
@@ -161,7 +193,7 @@ def test_cassettes_carry_no_credentials() -> None:
 
     from .conftest import CASSETTES
 
-    secret_headers = {"authorization", "api-key", "x-api-key", "openai-organization", "cookie"}
+    secret_headers = {"authorization", "api-key", "x-api-key", "openai-organization", "openai-project", "cookie"}
     cassettes = sorted(CASSETTES.rglob("*.yaml"))
     assert len(cassettes) > 10
     for cassette in cassettes:

@@ -86,6 +86,8 @@ def _describe_api_error(error: BaseException) -> str:
             # The server's reason (e.g. "exceeds the available context size"); never sent to a model.
             detail = ": " + redact(" ".join(str(error.message).split()))[:200]
         return f"the model server answered HTTP {error.status_code}{detail}"
+    if isinstance(error, openai.APIResponseValidationError):
+        return "the model server's answer was not a chat completion (not a JSON object)"
     if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
         return "the model server did not answer within the timeout after transport retries"
     if isinstance(error, openai.APIConnectionError | httpx.TransportError):

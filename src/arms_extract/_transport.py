@@ -2,7 +2,7 @@
 
 Transport retries (429, 5xx, dropped connections, timeouts) live here, below
 instructor, so they never consume the re-ask budget and an HTTP error body
-never reaches a prompt. The openai client's own retries are switched off so
+never reaches a prompt. Requests are posted by `_chat` with plain httpx, so
 this policy is the only one, and tests can swap the inner transport.
 """
 

@@ -1,16 +1,19 @@
 """What the model is asked to return: short verbatim mentions, nothing computed.
 
 The schema is deliberately flat and small (a 1.5B model fills it under a
-grammar). When validated with `context={"text": article}`, every mention
-must be found in the article; the error lists all that were not, so one
-re-ask can fix them together. Without a context the same JSON parses
-leniently, which is how the last answer is salvaged after re-asks run out.
+grammar). When validated inside `grounded_in(text)` (or with
+`context={"text": text}`), every mention must be found in the text; the error
+lists all that were not, so one re-ask can fix them together. Otherwise the
+same JSON parses leniently, which is how the last answer is salvaged after
+re-asks run out.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, model_validator
@@ -71,6 +74,22 @@ class ClaimAnswer(BaseModel):
 
 _SCHEMAS: dict[tuple[object, ...], dict[str, Any]] = {}
 
+_GROUNDING_TEXT: ContextVar[str | None] = ContextVar("arms_extract_grounding_text", default=None)
+
+
+@contextmanager
+def grounded_in(text: str) -> Iterator[None]:
+    """Answers validated in this block (in this thread or task) must be grounded in `text`.
+
+    The text travels this way, not as instructor's `context`, because instructor also renders
+    every message as a Jinja template when given a context: an article containing "{{" failed,
+    "{{ text }}" was replaced by the whole article and "{# ... #}" vanished from the prompt."""
+    token = _GROUNDING_TEXT.set(text)
+    try:
+        yield
+    finally:
+        _GROUNDING_TEXT.reset(token)
+
 
 class ArticleAnswer(BaseModel):
     @classmethod
@@ -128,7 +147,7 @@ class ArticleAnswer(BaseModel):
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> ArticleAnswer:
         context = info.context or {}
-        text = context.get("text")
+        text = context.get("text", _GROUNDING_TEXT.get())
         if text is None:
             return self
         problems = self.problems(text)

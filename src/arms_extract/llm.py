@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx2 as httpx
 import instructor
-import openai
 
-from ._transport import AsyncRetryingTransport, RetryingTransport, RetryPolicy
+from ._chat import AsyncChatCompletions, ChatCompletions
+from ._transport import RetryPolicy
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -73,18 +73,6 @@ class BackendSettings:
         return replace(self, base_url=base_url, model=model)
 
 
-def _openai_kwargs(settings: BackendSettings) -> dict[str, object]:
-    if settings.base_url is None:
-        raise ValueError("the embedded server must be started before a client is made")
-    return {
-        "base_url": settings.base_url,
-        # Local servers need no key, but the openai client insists on one.
-        "api_key": settings.api_key or "not-needed",
-        "max_retries": 0,
-        "timeout": settings.timeout,
-    }
-
-
 def _check_async_validators_once() -> None:
     """Make instructor's async-validator check look at each response class once.
 
@@ -119,14 +107,15 @@ _check_async_validators_once()
 
 
 def make_client(settings: BackendSettings, transport: httpx.BaseTransport | None = None) -> instructor.Instructor:
-    http_client = httpx.Client(transport=RetryingTransport(settings.retry, transport))
-    client = openai.OpenAI(http_client=http_client, **_openai_kwargs(settings))  # type: ignore[arg-type]
-    return instructor.from_openai(client, mode=settings.mode)
+    """instructor over our chat-completions post; `.client.close()` closes its connections."""
+    chat = ChatCompletions(settings, transport)
+    create = instructor.patch(create=chat.create, mode=settings.mode)
+    return instructor.Instructor(client=chat, create=create, mode=settings.mode)
 
 
 def make_async_client(
     settings: BackendSettings, transport: httpx.AsyncBaseTransport | None = None
 ) -> instructor.AsyncInstructor:
-    http_client = httpx.AsyncClient(transport=AsyncRetryingTransport(settings.retry, transport))
-    client = openai.AsyncOpenAI(http_client=http_client, **_openai_kwargs(settings))  # type: ignore[arg-type]
-    return instructor.from_openai(client, mode=settings.mode)
+    chat = AsyncChatCompletions(settings, transport)
+    create = instructor.patch(create=chat.create, mode=settings.mode)
+    return instructor.AsyncInstructor(client=chat, create=create, mode=settings.mode)

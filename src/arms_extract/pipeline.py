@@ -32,7 +32,7 @@ from ._attempt import (
 )
 from ._errors import EmbeddedModelError, ExtractionFailed
 from ._secrets import register_secret
-from .answer import ArticleAnswer
+from .answer import ArticleAnswer, grounded_in
 from .assemble import assemble
 from .cache import AnswerCache, request_key
 from .chunking import split
@@ -165,22 +165,21 @@ class _ExtractorBase:
         base_url = self._server.start()
         return self.settings.with_server(base_url, self.settings.model or self._server.model_name)
 
-    def _requests(self, article: Article, settings: BackendSettings) -> list[dict[str, Any]]:
-        """One request per chunk; an article that fits the context is one chunk, sent whole."""
+    def _requests(self, article: Article, settings: BackendSettings) -> list[tuple[str, dict[str, Any]]]:
+        """(chunk text, request) per chunk; an article that fits the context is one chunk, sent whole."""
         chunks = split(article.text, chunk_chars_for(settings, self._server.n_ctx if self._server else None))
         if len(chunks) > settings.max_chunks:
             raise ExtractionFailed(
                 f"the article has {len(article.text):,} characters, {len(chunks)} chunks of the "
                 f"model's context; the limit is {settings.max_chunks} chunks (--max-chunks)"
             )
-        return [self._request(chunk.text, settings) for chunk in chunks]
+        return [(chunk.text, self._request(chunk.text, settings)) for chunk in chunks]
 
     def _request(self, text: str, settings: BackendSettings) -> dict[str, Any]:
         return {
             "model": settings.model or "default",
             "messages": extraction_messages(text),
             "response_model": _RESPONSE_MODEL,
-            "context": {"text": text},
             "hooks": _count_parse_errors(),
             "max_retries": settings.max_reasks,
             "temperature": settings.temperature,
@@ -240,21 +239,22 @@ class Extractor(_ExtractorBase):
         settings = self._planned_settings()
         requests = self._requests(article, settings)
         try:
-            attempts = [self._call(request) for request in requests]
+            attempts = [self._call(text, request) for text, request in requests]
         except ExtractionFailed:
             if not self._recover():
                 raise
-            attempts = [self._call(request) for request in requests]
+            attempts = [self._call(text, request) for text, request in requests]
         return self._finish(article, attempts, settings, started)
 
-    def _call(self, request: dict[str, Any]) -> _Attempt:
+    def _call(self, text: str, request: dict[str, Any]) -> _Attempt:
         key, hit = self._cached(request)
         if hit is not None:
             return hit
         # Only a cache miss needs the backend: a cached batch never starts the embedded server.
         client = self._client_for(self._resolved_settings())
         try:
-            answer, completion = client.create_with_completion(**request)
+            with grounded_in(text):  # salvage, below, reads the last answer leniently
+                answer, completion = client.create_with_completion(**request)
         except InstructorRetryException as error:
             return self._store(key, _salvage(error))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
@@ -291,11 +291,11 @@ class AsyncExtractor(_ExtractorBase):
         settings = self._planned_settings()
         requests = self._requests(article, settings)
         try:
-            attempts = [await self._call(request) for request in requests]
+            attempts = [await self._call(text, request) for text, request in requests]
         except ExtractionFailed:
             if not await asyncio.to_thread(self._recover):
                 raise
-            attempts = [await self._call(request) for request in requests]
+            attempts = [await self._call(text, request) for text, request in requests]
         return self._finish(article, attempts, settings, started)
 
     async def server_settings(self) -> BackendSettings:
@@ -309,13 +309,17 @@ class AsyncExtractor(_ExtractorBase):
             self._client = make_async_client(settings)
             self._client_url = settings.base_url
 
-    async def _call(self, request: dict[str, Any]) -> _Attempt:
+    async def _call(self, text: str, request: dict[str, Any]) -> _Attempt:
         key, hit = self._cached(request)
         if hit is not None:
             return hit
-        self._async_client_for(await asyncio.to_thread(self._resolved_settings))
+        # Only the embedded server may need starting (in a thread: it takes seconds); a server's
+        # settings are at hand, and a hop through a thread per request slows a big batch.
+        settings = self.settings if self._server is None else await asyncio.to_thread(self._resolved_settings)
+        self._async_client_for(settings)
         try:
-            answer, completion = await self._client.create_with_completion(**request)
+            with grounded_in(text):
+                answer, completion = await self._client.create_with_completion(**request)
         except InstructorRetryException as error:
             return self._store(key, _salvage(error))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
