@@ -13,7 +13,9 @@ caps the share of the ideal at 96% whatever the client does).
 
 The fake server (tests/fake_openai_server.py, in a process of its own) answers every
 request with the same valid answer after a fixed latency, so the figures measure our code, not
-a model. Run it with nothing else busy on the machine.
+a model. Every run is configured as `arms-extract run` is by default, with an answer cache
+(a fresh one in a temporary folder, so every article is a miss that is looked up and stored).
+Run it with nothing else busy on the machine.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from arms_extract._attempt import _Attempt  # noqa: E402
 from arms_extract._transport import RetryPolicy  # noqa: E402
 from arms_extract.answer import ArticleAnswer  # noqa: E402
 from arms_extract.batch import RunOptions, run_batch  # noqa: E402
+from arms_extract.cache import AnswerCache  # noqa: E402
 from arms_extract.pipeline import finish_extraction  # noqa: E402
 from arms_extract.records import Usage  # noqa: E402
 from arms_extract.store import RunStore  # noqa: E402
@@ -97,6 +100,12 @@ class Throughput:
     requests: int  # requests the server answered: more than articles means retries
 
 
+def default_options(workers: int, folder: Path) -> RunOptions:
+    """`run`'s defaults: a cache (here an empty one of its own), no token budget."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return RunOptions(workers=workers, cache=AnswerCache(folder / "cache.sqlite"))
+
+
 def throughput(workers: int, latency: float, count: int, tmp: Path) -> Throughput:
     inputs = write_inputs(tmp / f"in-{workers}-{latency}", count)
     finished: list[float] = []
@@ -108,7 +117,7 @@ def throughput(workers: int, latency: float, count: int, tmp: Path) -> Throughpu
                 [inputs],
                 tmp / f"out-{workers}-{latency}",
                 settings,
-                RunOptions(workers=workers, use_cache=False),
+                default_options(workers, tmp / f"cache-{workers}-{latency}"),
                 lambda *_: finished.append(time.perf_counter()),
             )
         )
@@ -170,7 +179,8 @@ def memory_profile(count: int, tmp: Path) -> list[tuple[int, float]]:
 
     with fake_server_process(0.0) as fake:
         settings = BackendSettings(base_url=fake.url, model="fake")
-        asyncio.run(run_batch([inputs], tmp / "mem-out", settings, RunOptions(workers=8, use_cache=False), sample))
+        options = default_options(8, tmp / "mem-cache")
+        asyncio.run(run_batch([inputs], tmp / "mem-out", settings, options, sample))
     return samples
 
 
