@@ -139,6 +139,25 @@ def test_empty_choices_fail_clearly() -> None:
         extract(fake.url)
 
 
+def test_a_client_error_fails_at_once_with_the_servers_reason() -> None:
+    body = json.dumps({"error": {"message": "the request exceeds the available context size", "code": 400}})
+    with (
+        fake_openai_server(Step(status=400, body=body)) as fake,
+        pytest.raises(ExtractionFailed, match="HTTP 400: .*exceeds the available context size"),
+    ):
+        extract(fake.url)
+    assert len(fake.requests) == 1  # a 400 is not retried
+
+
+def test_an_answer_without_the_fields_a_server_may_leave_out_is_read() -> None:
+    # Some servers send no id, creation time or usage; the answer is what matters.
+    answer = {"choices": [{"index": 0, "message": {"role": "assistant", "content": GOOD}, "finish_reason": "stop"}]}
+    with fake_openai_server(Step(body=json.dumps(answer))) as fake:
+        extraction = extract(fake.url)
+    assert_tomahawk_sale(extraction)
+    assert extraction.provenance.usage.prompt_tokens == 0
+
+
 def test_an_answer_that_is_not_json_fails_clearly() -> None:
     # A proxy in front of the model server answering 200 with its own HTML page.
     with (
