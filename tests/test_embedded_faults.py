@@ -115,6 +115,33 @@ def test_server_dying_mid_batch_is_restarted_once_then_the_rest_fail_clearly(
     assert len(sales) == 6 and json.dumps(sales).count("JPN") == 6
 
 
+class ServerDyingAfterAReAsk(DyingServer):
+    """First life: an answer with an invented value, then death on its re-ask; the next life answers well."""
+
+    def start(self) -> str:
+        if self.base_url is None and self.restarts == 0:
+            self._context = fake_openai_server(Step(content=ANSWER.replace("$2.35 billion", "$9.99 billion")))
+            self._fake = self._context.__enter__()
+            self._fake.steps.append(Step(drop=True))
+            self.base_url = self._fake.url
+        return super().start()
+
+
+def test_an_article_tried_again_after_a_restart_is_not_charged_the_first_trys_re_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_articles(tmp_path / "in", 1)
+    server = ServerDyingAfterAReAsk(answers_per_life=1)
+    settings = BackendSettings(retry=RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.02), timeout=2)
+    monkeypatch.setattr("arms_extract.pipeline.EmbeddedServer", lambda parallel: server)
+    summary = asyncio.run(
+        run_batch([tmp_path / "in"], tmp_path / "out", settings, RunOptions(workers=1, use_cache=False))
+    )
+    assert (summary.ok, server.restarts) == (1, 1)
+    [row] = lines(tmp_path / "out" / "articles.jsonl")
+    assert (row["requests"], row["reasks"], row["prompt_tokens"]) == (1, 0, 100)
+
+
 def test_a_cached_batch_never_starts_the_embedded_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from arms_extract.cache import AnswerCache
 

@@ -76,7 +76,7 @@ def completion_from(response: httpx.Response) -> ChatCompletion:
     except ValidationError:
         # Servers leave out fields they do not use (an id, a creation time); take what is there,
         # as the openai client does. A missing answer shows up where instructor reads it.
-        return ChatCompletion.construct(**data)
+        return ChatCompletion.model_construct(**data)
 
 
 def _url(settings: BackendSettings) -> str:

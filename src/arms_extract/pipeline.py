@@ -27,6 +27,7 @@ from ._attempt import (
     _combine,
     _count_parse_errors,
     _describe_api_error,
+    _ParseErrorCounter,
     _salvage,
     _usage,
 )
@@ -180,7 +181,6 @@ class _ExtractorBase:
             "model": settings.model or "default",
             "messages": extraction_messages(text),
             "response_model": _RESPONSE_MODEL,
-            "hooks": _count_parse_errors(),
             "max_retries": settings.max_reasks,
             "temperature": settings.temperature,
             "max_tokens": settings.max_completion_tokens,
@@ -209,10 +209,10 @@ class _ExtractorBase:
         return finish_extraction(article, attempts, model=model, backend=self.settings.backend_name, started=started)
 
     @staticmethod
-    def _attempt(answer: ArticleAnswer, completion: Any, request: dict[str, Any]) -> _Attempt:
+    def _attempt(answer: ArticleAnswer, completion: Any, hooks: _ParseErrorCounter) -> _Attempt:
         """Usage summed over the first call and every re-ask."""
         total = getattr(answer, "_total_usage", None) or getattr(completion, "usage", None)
-        reasks = request["hooks"].parse_errors
+        reasks = hooks.parse_errors
         return _Attempt(answer, _usage(total, reasks + 1, reasks))
 
     def _stop_server(self) -> None:
@@ -253,13 +253,16 @@ class Extractor(_ExtractorBase):
         # Only a cache miss needs the backend: a cached batch never starts the embedded server.
         client = self._client_for(self._resolved_settings())
         try:
-            with grounded_in(text):  # salvage, below, reads the last answer leniently
-                answer, completion = client.create_with_completion(**request)
+            # Counted afresh for each call: an article tried again after a server restart is not
+            # charged the first try's re-asks. Salvage, below, reads the last answer leniently.
+            with grounded_in(text):
+                hooks = _count_parse_errors()
+                answer, completion = client.create_with_completion(**request, hooks=hooks)
         except InstructorRetryException as error:
             return self._store(key, _salvage(error))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise ExtractionFailed(_describe_api_error(error)) from None
-        return self._store(key, self._attempt(answer, completion, request))
+        return self._store(key, self._attempt(answer, completion, hooks))
 
     def close(self) -> None:
         if self._client is not None:
@@ -319,12 +322,13 @@ class AsyncExtractor(_ExtractorBase):
         self._async_client_for(settings)
         try:
             with grounded_in(text):
-                answer, completion = await self._client.create_with_completion(**request)
+                hooks = _count_parse_errors()
+                answer, completion = await self._client.create_with_completion(**request, hooks=hooks)
         except InstructorRetryException as error:
             return self._store(key, _salvage(error))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise ExtractionFailed(_describe_api_error(error)) from None
-        return self._store(key, self._attempt(answer, completion, request))
+        return self._store(key, self._attempt(answer, completion, hooks))
 
     async def aclose(self) -> None:
         if self._client is not None:
