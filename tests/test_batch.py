@@ -122,6 +122,37 @@ def test_token_budget_fails_the_article_with_the_reason(tmp_path: Path) -> None:
     assert summary.failed == 1
     [row] = lines(tmp_path / "out" / "articles.jsonl")
     assert row["status"] == "failed" and "over the budget of 50" in row["error"]
+    assert (row["prompt_tokens"], row["completion_tokens"], summary.prompt_tokens) == (100, 20, 100)
+
+
+INVENTED = ANSWER.replace("$2.35 billion", "$9.99 billion")
+
+
+@pytest.mark.parametrize(
+    ("answers", "reason", "requests", "reasks"),
+    [
+        ([Step(content=ANSWER[:60], finish_reason="length")], "cut off", 1, 0),
+        # an invented value, re-asked; the re-ask's answer is not even JSON
+        ([Step(content=INVENTED), Step(content="{not json")], "not valid", 2, 1),
+    ],
+    ids=["cut-off", "re-ask-then-broken"],
+)
+def test_a_failed_article_is_charged_what_it_spent(
+    tmp_path: Path, answers: list[Step], reason: str, requests: int, reasks: int
+) -> None:
+    write_articles(tmp_path / "in", 1)
+    with fake_openai_server(*answers) as fake:  # the fake server charges 100 + 20 tokens per answer
+        summary = asyncio.run(
+            run_batch([tmp_path / "in"], tmp_path / "out", settings(fake.url), RunOptions(use_cache=False))
+        )
+    [row] = lines(tmp_path / "out" / "articles.jsonl")
+    assert row["status"] == "failed" and reason in row["error"]
+    assert (row["requests"], row["reasks"], row["prompt_tokens"], row["completion_tokens"]) == (
+        requests, reasks, 100 * requests, 20 * requests,
+    )  # fmt: skip
+    assert (summary.requests, summary.prompt_tokens, summary.completion_tokens) == (
+        requests, 100 * requests, 20 * requests,
+    )  # fmt: skip
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="kill -9")

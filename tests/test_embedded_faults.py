@@ -127,7 +127,7 @@ class ServerDyingAfterAReAsk(DyingServer):
         return super().start()
 
 
-def test_an_article_tried_again_after_a_restart_is_not_charged_the_first_trys_re_asks(
+def test_an_article_tried_again_after_a_restart_is_charged_both_tries(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_articles(tmp_path / "in", 1)
@@ -139,7 +139,10 @@ def test_an_article_tried_again_after_a_restart_is_not_charged_the_first_trys_re
     )
     assert (summary.ok, server.restarts) == (1, 1)
     [row] = lines(tmp_path / "out" / "articles.jsonl")
-    assert (row["requests"], row["reasks"], row["prompt_tokens"]) == (1, 0, 100)
+    # First try: an answer (100 + 20 tokens) and its re-ask, which died with the server;
+    # second try: an answer. Before, the row said 2 requests, 1 re-ask and 100 + 20 tokens.
+    assert (row["requests"], row["reasks"], row["prompt_tokens"], row["completion_tokens"]) == (3, 1, 200, 40)
+    assert (summary.requests, summary.prompt_tokens) == (3, 200)
 
 
 def test_a_cached_batch_never_starts_the_embedded_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,50 +32,58 @@ class _Attempt:
     cached: bool = False
 
 
-class _ParseErrorCounter(Hooks):
-    """Per-call hooks that count failed parses: each one is followed by a re-ask."""
+class _CallLog(Hooks):
+    """Per-call hooks that add up what one extraction call spent, whatever its outcome.
 
-    parse_errors: int = 0
+    instructor reports usage only on success (and on some failures); counted here from every
+    request and answer, a call that fails after a re-ask, or is cut off, is still paid for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests = self.reasks = self.prompt_tokens = self.completion_tokens = 0
+        self.on("completion:kwargs", self._sent)
+        self.on("completion:response", self._answered)
+        self.on("parse:error", self._reasked)
+
+    def _sent(self, *args: object, **kwargs: object) -> None:
+        self.requests += 1
+
+    def _answered(self, response: Any, *args: object, **kwargs: object) -> None:
+        usage = getattr(response, "usage", None)
+        self.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+        self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+
+    def _reasked(self, *args: object, **kwargs: object) -> None:
+        self.reasks += 1  # each failed parse is followed by a re-ask while the budget lasts
+
+    def usage(self) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            requests=self.requests,
+            reasks=min(self.reasks, max(self.requests - 1, 0)),
+        )
 
 
-def _count_parse_errors() -> _ParseErrorCounter:
-    hooks = _ParseErrorCounter()
-
-    def count(*args: object, **kwargs: object) -> None:
-        hooks.parse_errors += 1
-
-    hooks.on("parse:error", count)
-    return hooks
-
-
-def _usage(raw: Any, requests: int, reasks: int) -> Usage:
-    return Usage(
-        prompt_tokens=int(getattr(raw, "prompt_tokens", 0) or 0),
-        completion_tokens=int(getattr(raw, "completion_tokens", 0) or 0),
-        requests=requests,
-        reasks=reasks,
-    )
-
-
-def _salvage(error: InstructorRetryException) -> _Attempt:
+def _salvage(error: InstructorRetryException, log: _CallLog) -> _Attempt:
     """Re-asks ran out: keep the last answer's grounded parts, or fail if it is not even JSON."""
     cause = error.__cause__
     if isinstance(cause, IncompleteOutputException):
-        raise ExtractionFailed("the model's answer was cut off at the completion token limit") from None
+        raise ExtractionFailed("the model's answer was cut off at the completion token limit", log.usage()) from None
     if not isinstance(cause, ValidationError | ValueError) or error.last_completion is None:
-        raise ExtractionFailed(_describe_api_error(cause or error)) from None
+        raise ExtractionFailed(_describe_api_error(cause or error), log.usage()) from None
     attempts = error.n_attempts
-    usage = _usage(error.total_usage, attempts, max(attempts - 1, 0))
     content = error.last_completion.choices[0].message.content or ""
     try:
         answer = ArticleAnswer.model_validate_json(content)
     except ValidationError as invalid:
         raise ExtractionFailed(
             f"the model's answer was not valid JSON of the schema after {attempts} attempts: "
-            f"{invalid.errors()[0]['msg']}"
+            f"{invalid.errors()[0]['msg']}",
+            log.usage(),
         ) from None
     note = f"answer still had ungrounded values after {attempts - 1} re-asks; they were dropped"
-    return _Attempt(answer, usage, [note])
+    return _Attempt(answer, log.usage(), [note])
 
 
 def _describe_api_error(error: BaseException) -> str:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .records import Usage
+
 
 class ArmsExtractError(Exception):
     """Base class of every error this package raises on purpose."""
@@ -16,4 +21,11 @@ class InputError(ArmsExtractError):
 
 
 class ExtractionFailed(ArmsExtractError):
-    """An article could not be extracted after transport retries and re-asks."""
+    """An article could not be extracted after transport retries and re-asks.
+
+    `usage` is what the failed attempt spent (a `records.Usage`), so a run's token totals
+    include the articles that failed; None where nothing reached the model."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage

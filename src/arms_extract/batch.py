@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import ArmsExtractError, EmbeddedModelError, InputError
+from ._errors import ArmsExtractError, EmbeddedModelError, ExtractionFailed, InputError
 from ._workers import run_limited
 from .cache import AnswerCache
 from .inputs import JSON_SUFFIXES, TEXT_SUFFIXES, ArticleOrError, read_articles
 from .llm import BackendSettings
 from .pipeline import AsyncExtractor
-from .records import Article, Extraction
+from .records import Article, Extraction, Usage
 from .store import RunStore
 
 log = logging.getLogger("arms_extract.batch")
@@ -152,16 +152,17 @@ async def run_batch(
             article = item.article
             digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
             duplicate_of = seen_texts.setdefault(digest, key)
+            spent: Usage | None = None
             if fatal:
                 error: str | None = f"not attempted: {fatal[0]}"
             else:
-                error = await _extract_one(extractor, article, key, duplicate_of, options, store, summary)
+                error, spent = await _extract_one(extractor, article, key, duplicate_of, options, store, summary)
                 if error and error.startswith("embedded model:"):
                     fatal.append(error)
             if error:
                 summary.failed += 1
                 summary.failures.append((key, error))
-                store.write_failed(key, article.id, article.source, error)
+                store.write_failed(key, article.id, article.source, error, spent)
             finish(key, error)
 
         await run_limited(workers, pending, one)
@@ -181,25 +182,26 @@ async def _extract_one(
     options: RunOptions,
     store: RunStore,
     summary: RunSummary,
-) -> str | None:
-    """Extract and store one article; the failure reason, or None."""
+) -> tuple[str | None, Usage | None]:
+    """Extract and store one article: (the failure reason or None, what a failure spent)."""
     try:
         extraction: Extraction = await extractor.extract(article)
     except EmbeddedModelError as exc:
-        return f"embedded model: {exc}"
+        return f"embedded model: {exc}", None
+    except ExtractionFailed as exc:
+        log.warning("%s: %s", key, exc)
+        _count_usage(summary, exc.usage)  # a failed article's tokens were paid for too
+        return str(exc), exc.usage
     except ArmsExtractError as exc:
         log.warning("%s: %s", key, exc)
-        return str(exc)
+        return str(exc), None
     usage = extraction.provenance.usage
     spent = usage.prompt_tokens + usage.completion_tokens
     if not extraction.provenance.cached:
-        summary.prompt_tokens += usage.prompt_tokens
-        summary.completion_tokens += usage.completion_tokens
-        summary.requests += usage.requests
-        summary.reasks += usage.reasks
+        _count_usage(summary, usage)
     budget = options.max_tokens_per_article
     if budget is not None and spent > budget:
-        return f"used {spent} tokens, over the budget of {budget} per article"
+        return f"used {spent} tokens, over the budget of {budget} per article", usage
     if duplicate_of != key:
         extraction.warnings.append(f"the same text as {duplicate_of}")
     store.write_ok(key, extraction, cached=extraction.provenance.cached)
@@ -207,4 +209,12 @@ async def _extract_one(
     summary.cached += int(extraction.provenance.cached)
     log.info("%s: ok, %d sales, %d tokens%s", key, len(extraction.sales), spent,
              " (cached)" if extraction.provenance.cached else "")  # fmt: skip
-    return None
+    return None, None
+
+
+def _count_usage(summary: RunSummary, usage: Usage | None) -> None:
+    if usage is not None:
+        summary.prompt_tokens += usage.prompt_tokens
+        summary.completion_tokens += usage.completion_tokens
+        summary.requests += usage.requests
+        summary.reasks += usage.reasks

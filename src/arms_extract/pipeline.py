@@ -22,15 +22,7 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.v2.core.function_calls import response_schema
 
-from ._attempt import (
-    _Attempt,
-    _combine,
-    _count_parse_errors,
-    _describe_api_error,
-    _ParseErrorCounter,
-    _salvage,
-    _usage,
-)
+from ._attempt import _Attempt, _CallLog, _combine, _describe_api_error, _salvage
 from ._errors import EmbeddedModelError, ExtractionFailed
 from ._secrets import register_secret
 from .answer import ArticleAnswer, grounded_in
@@ -40,7 +32,7 @@ from .chunking import split
 from .llm import BackendSettings, make_async_client, make_client
 from .local_model import EmbeddedServer
 from .prompts import extraction_messages, prompt_version
-from .records import Article, Extraction, Provenance
+from .records import Article, Extraction, Provenance, Usage
 
 # instructor wraps a plain model in a new class on every call, which piles up classes and
 # their schemas without end; wrapped once here, it is used as it is.
@@ -209,11 +201,22 @@ class _ExtractorBase:
         return finish_extraction(article, attempts, model=model, backend=self.settings.backend_name, started=started)
 
     @staticmethod
-    def _attempt(answer: ArticleAnswer, completion: Any, hooks: _ParseErrorCounter) -> _Attempt:
-        """Usage summed over the first call and every re-ask."""
-        total = getattr(answer, "_total_usage", None) or getattr(completion, "usage", None)
-        reasks = hooks.parse_errors
-        return _Attempt(answer, _usage(total, reasks + 1, reasks))
+    def _charged(failed: ExtractionFailed, done: list[_Attempt], spent: Usage) -> ExtractionFailed:
+        """`failed` with what the article spent before it: earlier chunks (asked, not cached) and
+        a try before a server restart, so a run's token totals include the articles that failed."""
+        asked = [a.usage for a in done if not a.cached]
+        failed.usage = sum(asked, (failed.usage or Usage()) + spent)
+        return failed
+
+    @staticmethod
+    def _with_spent(attempts: list[_Attempt], spent: Usage) -> list[_Attempt]:
+        """The first attempt charged with the failing call of a try before a server restart.
+
+        (Chunks that try answered are in the cache and counted as such; without a cache they
+        are asked again and only the second answers count.)"""
+        if spent == Usage():
+            return attempts
+        return [replace(attempts[0], usage=attempts[0].usage + spent), *attempts[1:]]
 
     def _stop_server(self) -> None:
         if self._server is not None and self._owns_server:
@@ -239,12 +242,22 @@ class Extractor(_ExtractorBase):
         settings = self._planned_settings()
         requests = self._requests(article, settings)
         try:
-            attempts = [self._call(text, request) for text, request in requests]
-        except ExtractionFailed:
+            attempts = self._attempts(requests, Usage())
+        except ExtractionFailed as failed:
             if not self._recover():
                 raise
-            attempts = [self._call(text, request) for text, request in requests]
+            spent = failed.usage or Usage()
+            attempts = self._with_spent(self._attempts(requests, spent), spent)
         return self._finish(article, attempts, settings, started)
+
+    def _attempts(self, requests: list[tuple[str, dict[str, Any]]], spent: Usage) -> list[_Attempt]:
+        done: list[_Attempt] = []
+        try:
+            for text, request in requests:
+                done.append(self._call(text, request))
+        except ExtractionFailed as failed:
+            raise self._charged(failed, done, spent) from None
+        return done
 
     def _call(self, text: str, request: dict[str, Any]) -> _Attempt:
         key, hit = self._cached(request)
@@ -252,17 +265,15 @@ class Extractor(_ExtractorBase):
             return hit
         # Only a cache miss needs the backend: a cached batch never starts the embedded server.
         client = self._client_for(self._resolved_settings())
+        log = _CallLog()
         try:
-            # Counted afresh for each call: an article tried again after a server restart is not
-            # charged the first try's re-asks. Salvage, below, reads the last answer leniently.
-            with grounded_in(text):
-                hooks = _count_parse_errors()
-                answer, completion = client.create_with_completion(**request, hooks=hooks)
+            with grounded_in(text):  # salvage, below, reads the last answer leniently
+                answer = client.create(**request, hooks=log)
         except InstructorRetryException as error:
-            return self._store(key, _salvage(error))
+            return self._store(key, _salvage(error, log))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
-            raise ExtractionFailed(_describe_api_error(error)) from None
-        return self._store(key, self._attempt(answer, completion, hooks))
+            raise ExtractionFailed(_describe_api_error(error), log.usage()) from None
+        return self._store(key, _Attempt(answer, log.usage()))
 
     def close(self) -> None:
         if self._client is not None:
@@ -294,12 +305,22 @@ class AsyncExtractor(_ExtractorBase):
         settings = self._planned_settings()
         requests = self._requests(article, settings)
         try:
-            attempts = [await self._call(text, request) for text, request in requests]
-        except ExtractionFailed:
+            attempts = await self._attempts(requests, Usage())
+        except ExtractionFailed as failed:
             if not await asyncio.to_thread(self._recover):
                 raise
-            attempts = [await self._call(text, request) for text, request in requests]
+            spent = failed.usage or Usage()
+            attempts = self._with_spent(await self._attempts(requests, spent), spent)
         return self._finish(article, attempts, settings, started)
+
+    async def _attempts(self, requests: list[tuple[str, dict[str, Any]]], spent: Usage) -> list[_Attempt]:
+        done: list[_Attempt] = []
+        try:
+            for text, request in requests:
+                done.append(await self._call(text, request))
+        except ExtractionFailed as failed:
+            raise self._charged(failed, done, spent) from None
+        return done
 
     async def server_settings(self) -> BackendSettings:
         """Settings pointing at the running backend, starting the embedded server if needed.
@@ -320,15 +341,15 @@ class AsyncExtractor(_ExtractorBase):
         # settings are at hand, and a hop through a thread per request slows a big batch.
         settings = self.settings if self._server is None else await asyncio.to_thread(self._resolved_settings)
         self._async_client_for(settings)
+        log = _CallLog()
         try:
             with grounded_in(text):
-                hooks = _count_parse_errors()
-                answer, completion = await self._client.create_with_completion(**request, hooks=hooks)
+                answer = await self._client.create(**request, hooks=log)
         except InstructorRetryException as error:
-            return self._store(key, _salvage(error))
+            return self._store(key, _salvage(error, log))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
-            raise ExtractionFailed(_describe_api_error(error)) from None
-        return self._store(key, self._attempt(answer, completion, hooks))
+            raise ExtractionFailed(_describe_api_error(error), log.usage()) from None
+        return self._store(key, _Attempt(answer, log.usage()))
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .records import Extraction
+from .records import Extraction, Usage
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -106,8 +106,11 @@ class RunStore:
     def write_ok(self, key: str, extraction: Extraction, cached: bool) -> None:
         self._write(key, extraction.article.id, extraction.article.source, "ok", None, extraction, cached)
 
-    def write_failed(self, key: str, article_id: str, source: str | None, error: str) -> None:
-        self._write(key, article_id, source, "failed", error, None, False)
+    def write_failed(
+        self, key: str, article_id: str, source: str | None, error: str, usage: Usage | None = None
+    ) -> None:
+        """A failed article, with what it spent when it reached the model."""
+        self._write(key, article_id, source, "failed", error, None, False, usage)
 
     def _write(
         self,
@@ -118,6 +121,7 @@ class RunStore:
         error: str | None,
         extraction: Extraction | None,
         cached: bool,
+        usage: Usage | None = None,
     ) -> None:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
@@ -131,14 +135,17 @@ class RunStore:
                 "error": error,
                 "cached": int(cached),
             }
-            if extraction is not None:
-                usage = extraction.provenance.usage
+            usage = extraction.provenance.usage if extraction is not None else usage
+            if usage is not None:
                 row |= {
-                    "warnings": json.dumps(extraction.warnings, ensure_ascii=False),
                     "prompt_tokens": usage.prompt_tokens,
                     "completion_tokens": usage.completion_tokens,
                     "requests": usage.requests,
                     "reasks": usage.reasks,
+                }
+            if extraction is not None:
+                row |= {
+                    "warnings": json.dumps(extraction.warnings, ensure_ascii=False),
                     "seconds": extraction.provenance.seconds,
                     "model": extraction.provenance.model,
                     "prompt_version": extraction.provenance.prompt_version,
