@@ -210,10 +210,11 @@ class _ExtractorBase:
 
     @staticmethod
     def _with_spent(attempts: list[_Attempt], spent: Usage) -> list[_Attempt]:
-        """The first attempt charged with the failing call of a try before a server restart.
+        """The first attempt charged with what a try before a server restart spent.
 
-        (Chunks that try answered are in the cache and counted as such; without a cache they
-        are asked again and only the second answers count.)"""
+        (A chunk that try answered and the cache kept is counted again when the second try
+        reuses it, as every cached chunk of a partly cached article is: an attempt's usage is
+        what its answer cost when it was made.)"""
         if spent == Usage():
             return attempts
         return [replace(attempts[0], usage=attempts[0].usage + spent), *attempts[1:]]
