@@ -60,6 +60,14 @@ class RunSummary:
     def done(self) -> int:
         return self.ok + self.failed + self.skipped
 
+    def charge(self, usage: Usage | None) -> None:
+        """Add what one article's model calls cost to the run's totals."""
+        if usage is not None:
+            self.prompt_tokens += usage.prompt_tokens
+            self.completion_tokens += usage.completion_tokens
+            self.requests += usage.requests
+            self.reasks += usage.reasks
+
     @property
     def articles_per_minute(self) -> float:
         return 60.0 * (self.ok + self.failed) / self.seconds if self.seconds else 0.0
@@ -188,17 +196,15 @@ async def _extract_one(
         extraction: Extraction = await extractor.extract(article)
     except EmbeddedModelError as exc:
         return f"embedded model: {exc}", None
-    except ExtractionFailed as exc:
-        log.warning("%s: %s", key, exc)
-        _count_usage(summary, exc.usage)  # a failed article's tokens were paid for too
-        return str(exc), exc.usage
     except ArmsExtractError as exc:
         log.warning("%s: %s", key, exc)
-        return str(exc), None
+        paid = exc.usage if isinstance(exc, ExtractionFailed) else None
+        summary.charge(paid)  # a failed article's tokens were paid for too
+        return str(exc), paid
     usage = extraction.provenance.usage
     spent = usage.prompt_tokens + usage.completion_tokens
     if not extraction.provenance.cached:
-        _count_usage(summary, usage)
+        summary.charge(usage)
     budget = options.max_tokens_per_article
     if budget is not None and spent > budget:
         return f"used {spent} tokens, over the budget of {budget} per article", usage
@@ -210,11 +216,3 @@ async def _extract_one(
     log.info("%s: ok, %d sales, %d tokens%s", key, len(extraction.sales), spent,
              " (cached)" if extraction.provenance.cached else "")  # fmt: skip
     return None, None
-
-
-def _count_usage(summary: RunSummary, usage: Usage | None) -> None:
-    if usage is not None:
-        summary.prompt_tokens += usage.prompt_tokens
-        summary.completion_tokens += usage.completion_tokens
-        summary.requests += usage.requests
-        summary.reasks += usage.reasks

@@ -314,6 +314,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
         prompt += answer.prompt_tokens
         completion += answer.completion_tokens
     n = len(golds) or 1
+    values = grounded + unspanned + invented
     tp, fp, fn, tn = deal["tp"], deal["fp"], deal["fn"], deal["tn"]
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
@@ -337,11 +338,11 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
             "all": all_tokens.scores(),
         },
         "grounding": {
-            "values": grounded + unspanned + invented,
+            "values": values,
             "grounded": grounded,
             "unspanned": unspanned,
             "invented": invented,
-            "rate": round(grounded / (grounded + unspanned + invented), 4) if grounded + unspanned + invented else 1.0,
+            "rate": round(grounded / values, 4) if values else 1.0,
         },
         "cost": {
             "seconds_per_article": round(seconds / n, 2),
