@@ -53,15 +53,16 @@ class RetryPolicy:
             "wait": self._wait,
             "retry": retry_if_exception_type(httpx.TransportError) | retry_if_result(_retryable),
             "retry_error_callback": _last_outcome,
-            "before_sleep": _close_response,
             "reraise": True,
         }
 
     def retrying(self) -> Retrying:
-        return Retrying(**self._kwargs())  # type: ignore[arg-type]
+        return Retrying(before_sleep=_close_response, **self._kwargs())  # type: ignore[arg-type]
 
     def async_retrying(self) -> AsyncRetrying:
-        return AsyncRetrying(**self._kwargs())  # type: ignore[arg-type]
+        # An async response must be closed the async way: its sync close() raises RuntimeError,
+        # which failed every article that met a 429 or 5xx in `run`.
+        return AsyncRetrying(before_sleep=_aclose_response, **self._kwargs())  # type: ignore[arg-type]
 
 
 def _retryable(response: httpx.Response) -> bool:
@@ -78,6 +79,12 @@ def _close_response(state: RetryCallState) -> None:
     outcome = state.outcome
     if outcome is not None and not outcome.failed:
         outcome.result().close()
+
+
+async def _aclose_response(state: RetryCallState) -> None:
+    outcome = state.outcome
+    if outcome is not None and not outcome.failed:
+        await outcome.result().aclose()
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
