@@ -32,6 +32,7 @@ class Step:
     drop: bool = False
     empty_choices: bool = False
     respond: Callable[[dict[str, Any]], str] | None = None  # content computed from the request
+    usage: dict[str, Any] | None = None  # the usage the answer reports (default 100 + 20 tokens)
 
 
 def completion(content: str, finish_reason: str = "stop") -> Step:
@@ -98,7 +99,7 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                         "created": 0,
                         "model": body.get("model", "fake"),
                         "choices": choices,
-                        "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+                        "usage": step.usage or {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
                     }
                 ).encode()
             self.send_response(step.status)

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 
-def cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def cli(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """`arms-extract ARGS` in a child process; no API key from the caller's environment leaks in."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ARMS_EXTRACT_"))}
     base["ARMS_EXTRACT_CACHE_DIR"] = str(tmp_path / "user-cache")

@@ -44,9 +44,9 @@ def settings(url: str) -> BackendSettings:
 def test_expand_inputs_folders_globs_and_missing(tmp_path: Path) -> None:
     write_articles(tmp_path / "in" / "sub", 2)
     (tmp_path / "in" / "notes.bin").write_bytes(b"\x00")
-    files, unmatched = expand_inputs([tmp_path / "in", str(tmp_path / "in" / "sub" / "*.txt"), "nope/*.txt"])
-    assert [f.name for f in files] == ["a00.txt", "a01.txt"]
-    assert unmatched == ["nope/*.txt"]
+    expanded = expand_inputs([tmp_path / "in", str(tmp_path / "in" / "sub" / "*.txt"), "nope/*.txt"])
+    assert [f.name for f in expanded.files] == ["a00.txt", "a01.txt"]
+    assert expanded.unmatched == ["nope/*.txt"]
 
 
 def test_run_writes_consistent_outputs_isolates_failures_and_caches(tmp_path: Path) -> None:

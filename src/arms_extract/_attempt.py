@@ -21,6 +21,9 @@ from ._secrets import redact
 from .answer import ArticleAnswer
 from .records import Usage
 
+# No model answers one request with more tokens than this; a larger count is a server's error.
+MAX_TOKENS_PER_ANSWER = 10_000_000
+
 
 @dataclass
 class _Attempt:
@@ -41,6 +44,7 @@ class _CallLog(Hooks):
     def __init__(self) -> None:
         super().__init__()
         self.requests = self.reasks = self.prompt_tokens = self.completion_tokens = 0
+        self.notes: list[str] = []  # what the answers' usage said that could not be believed
         self.on("completion:kwargs", self._sent)
         self.on("completion:response", self._answered)
         self.on("parse:error", self._reasked)
@@ -50,8 +54,24 @@ class _CallLog(Hooks):
 
     def _answered(self, response: Any, *args: object, **kwargs: object) -> None:
         usage = getattr(response, "usage", None)
-        self.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
-        self.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        self.prompt_tokens += self._count(usage, "prompt_tokens")
+        self.completion_tokens += self._count(usage, "completion_tokens")
+
+    def _count(self, usage: object, name: str) -> int:
+        """A token count as the server reports it, or 0 with a note when it cannot be true.
+
+        A negative count would slip an article past --max-tokens-per-article; 10^20 would not fit
+        the run's database."""
+        raw = getattr(usage, name, 0) or 0
+        try:
+            count = int(raw)
+        except (TypeError, ValueError, OverflowError):
+            count = -1
+        if 0 <= count <= MAX_TOKENS_PER_ANSWER:
+            return count
+        shown = str(raw)[:30]
+        self.notes.append(f"the server reported {name} = {shown}, out of range; counted as 0")
+        return 0
 
     def _reasked(self, *args: object, **kwargs: object) -> None:
         self.reasks += 1  # each failed parse is followed by a re-ask while the budget lasts
@@ -83,7 +103,7 @@ def _salvage(error: InstructorRetryException, log: _CallLog) -> _Attempt:
             log.usage(),
         ) from None
     note = f"answer still had ungrounded values after {attempts - 1} re-asks; they were dropped"
-    return _Attempt(answer, log.usage(), [note])
+    return _Attempt(answer, log.usage(), [note, *log.notes])
 
 
 def _describe_api_error(error: BaseException) -> str:
@@ -111,7 +131,9 @@ def _combine(attempts: list[_Attempt]) -> _Attempt:
     """One answer from the answers for each chunk; assembly merges what they repeat."""
     if len(attempts) == 1:
         return attempts[0]
-    answer = ArticleAnswer(
+    # Built without validation: each chunk's answer kept to the caps of the schema, but together
+    # a long article may hold more sales, actors or claims than one answer may.
+    answer = ArticleAnswer.model_construct(
         sales=[s for a in attempts for s in a.answer.sales],
         actors=[x for a in attempts for x in a.answer.actors],
         claims=[c for a in attempts for c in a.answer.claims],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._secrets import redact
+
 if TYPE_CHECKING:
     from .records import Usage
 
@@ -29,3 +31,16 @@ class ExtractionFailed(ArmsExtractError):
     def __init__(self, message: str, usage: Usage | None = None) -> None:
         super().__init__(message)
         self.usage = usage
+
+
+class StoreError(ArmsExtractError):
+    """The output folder cannot be written (read-only, a file, full disk, locked by another run)."""
+
+
+class RecordRejected(ArmsExtractError):
+    """One article's records cannot be stored (a value the database cannot hold): that article fails."""
+
+
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """An unexpected exception as one short line of a failure reason, with any key masked."""
+    return redact(" ".join(f"{type(exc).__name__}: {exc}".split()))[:limit]

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, model_validator
 
 from .grounding import FoldedText, ground_item_name, is_grounded
-from .normalize import parse_money, parse_quantity
+from .normalize import mentions_money, mentions_number
 
 _NULLISH = {"", "null", "none", "n/a", "na", "unknown", "not stated", "not mentioned"}
 
@@ -139,10 +139,10 @@ class ArticleAnswer(BaseModel):
             if ground_item_name(text, item.name, folded) is None
         ]
         for i, sale in enumerate(self.sales):
-            if sale.value is not None and parse_money(sale.value) is None:
+            if sale.value is not None and not mentions_money(sale.value):
                 found.append(f"sales[{i}].value = {sale.value!r} is not an amount of money")
             for j, item in enumerate(sale.items):
-                if item.quantity is not None and parse_quantity(item.quantity) is None:
+                if item.quantity is not None and not mentions_number(item.quantity):
                     found.append(f"sales[{i}].items[{j}].quantity = {item.quantity!r} is not a number")
         return found
 

@@ -25,6 +25,8 @@ from .grounding import (
     ground_prefix,
 )
 from .normalize import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
     category_of,
     country_code,
     country_forms,
@@ -74,9 +76,15 @@ _MAKER_INSIDE = re.compile(rf"^([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+\S
 _SALE_WORDS = re.compile(r"\b(sale|sell|deal|purchase|buy|contract|weapons?|arms)\b", re.I)
 
 
+def _shown(mention: str, limit: int = 60) -> str:
+    """A mention as a warning quotes it: cut to `limit` characters, so a 5,000-digit number stays readable."""
+    return repr(mention if len(mention) <= limit else mention[:limit] + "…")
+
+
 def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
     """A date as written, or its first words when the model added a year ("January 13, 2014")."""
-    return ground_prefix(text, phrase, min_words=2, folded=folded, near=near)
+    # A one-word date ("Monday", "2023", "yesterday") is grounded whole; a longer one by its first two words at least.
+    return ground_prefix(text, phrase, min_words=min(2, len(phrase.split()) or 1), folded=folded, near=near)
 
 
 _DSCA_NAME = re.compile(r"Defen[cs]e Security Cooperation Agency")
@@ -383,6 +391,11 @@ class _Assembler:
                 parsed = parse_quantity(q_span.text)
                 if parsed is None:
                     self.warnings.append(f"dropped {path}.items[{j}].quantity {q_span.text!r}: not a number")
+                elif parsed.out_of_range:
+                    self.warnings.append(
+                        f"dropped {path}.items[{j}].quantity {_shown(q_span.text)}: out of range "
+                        f"(above {MAX_QUANTITY:,})"
+                    )
                 else:
                     quantity, qualifier = parsed.value, parsed.qualifier
                     evidence.append(q_span)
@@ -405,6 +418,10 @@ class _Assembler:
             parsed_money = parse_money(v_span.text, self.text[max(0, v_span.start - 40) : v_span.start])
             if parsed_money is None:
                 self.warnings.append(f"dropped {path}.value {v_span.text!r}: not an amount of money")
+            elif parsed_money.out_of_range:
+                self.warnings.append(
+                    f"dropped {path}.value {_shown(v_span.text)}: out of range (above {MAX_AMOUNT:,.0f})"
+                )
             else:
                 value = Money(
                     amount=parsed_money.amount,
@@ -533,7 +550,7 @@ class _Assembler:
         if quantity is None:
             found = quantity_before(self.text, variants[0][1])
             parsed = parse_quantity(self.text[found[0] : found[1]]) if found else None
-            if found and parsed is not None:
+            if found and parsed is not None and parsed.value is not None:
                 evidence.append(Span(start=found[0], end=found[1], text=self.text[found[0] : found[1]]))
                 quantity, qualifier = parsed.value, parsed.qualifier
         return [name for name, _ in variants], quantity, qualifier

@@ -9,22 +9,40 @@ others.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import ArmsExtractError, EmbeddedModelError, ExtractionFailed, InputError
+from ._errors import (
+    ArmsExtractError,
+    EmbeddedModelError,
+    ExtractionFailed,
+    InputError,
+    RecordRejected,
+    StoreError,
+    one_line,
+)
 from ._workers import run_limited
 from .cache import AnswerCache
-from .inputs import JSON_SUFFIXES, TEXT_SUFFIXES, ArticleOrError, read_articles
+from .inputs import (
+    LINE_SUFFIXES,
+    ArticleOrError,
+    ExpandedInputs,
+    article_identity,
+    count_lines,
+    expand_inputs,
+    iter_items,
+)
 from .llm import BackendSettings
 from .pipeline import AsyncExtractor
 from .records import Article, Extraction, Usage
 from .store import RunStore
+
+__all__ = ["RunOptions", "RunSummary", "article_identity", "expand_inputs", "run_batch"]
 
 log = logging.getLogger("arms_extract.batch")
 
@@ -38,6 +56,7 @@ class RunOptions:
     refresh: bool = False
     max_tokens_per_article: int | None = None
     cache: AnswerCache | None = None  # None with use_cache: the user cache directory
+    follow_links: bool = False  # read files that links in an input folder point to outside it
 
 
 @dataclass
@@ -55,6 +74,7 @@ class RunSummary:
     reasks: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what a person should know: files passed over, cache trouble
 
     @property
     def done(self) -> int:
@@ -73,37 +93,21 @@ class RunSummary:
         return 60.0 * (self.ok + self.failed) / self.seconds if self.seconds else 0.0
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
-    """Files, folders (recursively, known suffixes only) and globs, in a stable order.
+def count_items(expanded: ExpandedInputs) -> int:
+    """How many items a run will see, for the progress bar, without keeping any text.
 
-    Returns the files and the inputs that matched nothing.
-    """
-    suffixes = TEXT_SUFFIXES | JSON_SUFFIXES
-    files: list[Path] = []
-    unmatched: list[str] = []
-    for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
-        elif path.exists():
-            found = [path]
-        else:
-            found = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
-        if not found:
-            unmatched.append(str(raw))
-        files.extend(found)
-    unique = list(dict.fromkeys(p.resolve() for p in files))
-    return unique, unmatched
+    A JSON Lines feed's non-blank lines are counted from its bytes; every other file counts
+    as one (a .json list raises the total as it is read)."""
+    total = len(expanded.unmatched)
+    for path in expanded.files:
+        total += 1
+        if path.suffix.lower() in LINE_SUFFIXES:
+            with suppress(OSError, InputError):
+                total += count_lines(path) - 1
+    return total
 
 
-def iter_items(files: list[Path], unmatched: list[str]) -> Iterator[ArticleOrError]:
-    for raw in unmatched:
-        yield ArticleOrError(raw, error=InputError(f"{raw}: no such file, folder or glob match"))
-    for path in files:
-        yield from read_articles(path)
-
-
-ProgressCallback = Callable[[RunSummary, str, str | None], None]  # summary, key, error
+ProgressCallback = Callable[[RunSummary, str, str | None], None]  # summary, source, error
 
 
 async def run_batch(
@@ -114,105 +118,151 @@ async def run_batch(
     on_article: ProgressCallback | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> RunSummary:
-    files, unmatched = expand_inputs(inputs)
-    store = RunStore(out_dir)
+    """Extract every input into `out_dir`; a failed article is recorded, never raised.
+
+    Raises StoreError (naming the path) when the output folder cannot be written, and
+    EmbeddedModelError when the embedded model cannot be started."""
+    expanded = expand_inputs(inputs, follow_links=options.follow_links, skip=out_dir)
     summary = RunSummary()
+    summary.notices.extend(expanded.passed_over)
     started = time.perf_counter()
-    done_before = store.done_keys()
-    # A first pass counts the inputs for the progress bar without keeping any text,
-    # so memory stays flat however many articles there are.
-    summary.total = sum(1 for _ in iter_items(files, unmatched))
-    if on_start:
-        on_start(summary.total)
-    cache = None
-    if options.use_cache:
-        # `is None`, not `or`: an empty cache is falsy (it has a length).
-        cache = options.cache if options.cache is not None else AnswerCache()
+    with RunStore(out_dir, lock=True) as store:
+        # Failures are tried again: forget this run's old ones, so none stays once fixed.
+        store.forget_failures([str(p) for p in expanded.files] + expanded.unmatched)
+        done_before = store.done_keys()
+        summary.total = count_items(expanded)
+        if on_start:
+            on_start(summary.total)
+        cache = None
+        if options.use_cache:
+            # `is None`, not `or`: an empty cache is falsy (it has a length).
+            cache = options.cache if options.cache is not None else AnswerCache()
+        try:
+            await _run(expanded, store, done_before, cache, settings, options, summary, started, on_article)
+        finally:
+            if cache is not None:
+                summary.notices.extend(n for n in cache.notices if n not in summary.notices)
+                if options.cache is None:
+                    cache.close()
+        store.export_jsonl()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+async def _run(
+    expanded: ExpandedInputs,
+    store: RunStore,
+    done_before: set[str],
+    cache: AnswerCache | None,
+    settings: BackendSettings,
+    options: RunOptions,
+    summary: RunSummary,
+    started: float,
+    on_article: ProgressCallback | None,
+) -> None:
     workers = options.workers or (settings.embedded_slots if settings.is_embedded else 8)
     last_export = time.monotonic()
-    seen_texts: dict[str, str] = {}  # sha256 of text -> first key, to flag duplicates
+    seen_texts: dict[str, str] = {}  # sha256 of text -> first source, to flag duplicates
+    seen_identities: set[str] = set()
     fatal: list[str] = []
-    pending = iter_items(files, unmatched)
 
-    def finish(key: str, error: str | None) -> None:
+    def finish(source: str, error: str | None) -> None:
         nonlocal last_export
         summary.seconds = time.perf_counter() - started
+        summary.total = max(summary.total, summary.done)
         if on_article:
-            on_article(summary, key, error)
+            on_article(summary, source, error)
         if time.monotonic() - last_export > EXPORT_EVERY_SECONDS:
             store.export_jsonl()
             last_export = time.monotonic()
 
+    def fail(key: str, item: ArticleOrError, error: str, spent: Usage | None = None) -> None:
+        summary.failed += 1
+        summary.failures.append((item.source, error))
+        article_id = item.article.id if item.article else Path(item.source).stem
+        store.write_failed(key, article_id, item.source, error, spent, file=item.file)
+        finish(item.source, error)
+
     async with AsyncExtractor(settings=settings, cache=cache, refresh=options.refresh) as extractor:
 
-        async def one(item: ArticleOrError) -> None:
-            key = item.source
+        async def handle(item: ArticleOrError) -> None:
             if item.article is None:
-                summary.failed += 1
-                store.write_failed(key, Path(key).stem, key, str(item.error))
-                summary.failures.append((key, str(item.error)))
-                finish(key, str(item.error))
-                return
-            if key in done_before:
-                summary.skipped += 1
-                finish(key, None)
+                fail(item.origin_key, item, str(item.error))
                 return
             article = item.article
-            digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
-            duplicate_of = seen_texts.setdefault(digest, key)
-            spent: Usage | None = None
+            key = article_identity(article)
+            if key in done_before or key in seen_identities:
+                summary.skipped += 1
+                finish(item.source, None)
+                return
+            seen_identities.add(key)
+            duplicate_of = seen_texts.setdefault(hashlib.sha256(article.text.encode()).hexdigest(), item.source)
             if fatal:
-                error: str | None = f"not attempted: {fatal[0]}"
+                fail(key, item, f"not attempted: {fatal[0]}")
+                return
+            outcome = await _extract_one(extractor, article, key, item, duplicate_of, options, store, summary)
+            if outcome.fatal:
+                fatal.append(outcome.error or "")
+            if outcome.error:
+                fail(key, item, outcome.error, outcome.spent)
             else:
-                error, spent = await _extract_one(extractor, article, key, duplicate_of, options, store, summary)
-                if error and error.startswith("embedded model:"):
-                    fatal.append(error)
-            if error:
-                summary.failed += 1
-                summary.failures.append((key, error))
-                store.write_failed(key, article.id, article.source, error, spent)
-            finish(key, error)
+                finish(item.source, None)
 
-        await run_limited(workers, pending, one)
-    store.export_jsonl()
-    store.close()
-    if cache is not None and options.cache is None:
-        cache.close()
-    summary.seconds = time.perf_counter() - started
-    return summary
+        async def one(item: ArticleOrError) -> None:
+            try:
+                await handle(item)
+            except StoreError:
+                raise  # the outputs cannot be written: nothing more can be saved
+            except Exception as exc:  # a defect of ours costs this article, never the run
+                log.exception("%s: internal error", item.source)
+                key = article_identity(item.article) if item.article else item.origin_key
+                fail(key, item, f"internal error: {one_line(exc)}")
+
+        await run_limited(workers, iter_items(expanded), one)
+
+
+@dataclass
+class _Outcome:
+    error: str | None = None
+    spent: Usage | None = None
+    fatal: bool = False  # the backend is gone: the articles after this one are not attempted
 
 
 async def _extract_one(
     extractor: AsyncExtractor,
     article: Article,
     key: str,
+    item: ArticleOrError,
     duplicate_of: str,
     options: RunOptions,
     store: RunStore,
     summary: RunSummary,
-) -> tuple[str | None, Usage | None]:
-    """Extract and store one article: (the failure reason or None, what a failure spent)."""
+) -> _Outcome:
+    """Extract and store one article: the failure reason (or None) and what a failure spent."""
     try:
         extraction: Extraction = await extractor.extract(article)
     except EmbeddedModelError as exc:
-        return f"embedded model: {exc}", None
+        return _Outcome(f"embedded model: {exc}", fatal=True)
     except ArmsExtractError as exc:
-        log.warning("%s: %s", key, exc)
+        log.warning("%s: %s", item.source, exc)
         paid = exc.usage if isinstance(exc, ExtractionFailed) else None
         summary.charge(paid)  # a failed article's tokens were paid for too
-        return str(exc), paid
+        return _Outcome(str(exc), paid)
     usage = extraction.provenance.usage
     spent = usage.prompt_tokens + usage.completion_tokens
     if not extraction.provenance.cached:
         summary.charge(usage)
     budget = options.max_tokens_per_article
     if budget is not None and spent > budget:
-        return f"used {spent} tokens, over the budget of {budget} per article", usage
-    if duplicate_of != key:
+        return _Outcome(f"used {spent} tokens, over the budget of {budget} per article", usage)
+    if duplicate_of != item.source:
         extraction.warnings.append(f"the same text as {duplicate_of}")
-    store.write_ok(key, extraction, cached=extraction.provenance.cached)
+    try:
+        store.write_ok(key, extraction, cached=extraction.provenance.cached, file=item.file)
+    except RecordRejected as exc:
+        return _Outcome(str(exc), usage)
     summary.ok += 1
     summary.cached += int(extraction.provenance.cached)
-    log.info("%s: ok, %d sales, %d tokens%s", key, len(extraction.sales), spent,
+    log.info("%s: ok, %d sales, %d tokens%s", item.source, len(extraction.sales), spent,
              " (cached)" if extraction.provenance.cached else "")  # fmt: skip
-    return None, None
+    return _Outcome()

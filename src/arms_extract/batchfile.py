@@ -20,9 +20,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._attempt import _Attempt
+from ._errors import ExtractionFailed, RecordRejected
 from .answer import ArticleAnswer
-from .batch import expand_inputs, iter_items
 from .chunking import split
+from .inputs import article_identity, expand_inputs, iter_items
 from .llm import BackendSettings
 from .pipeline import chunk_chars_for, finish_extraction
 from .prompts import extraction_messages
@@ -59,14 +60,14 @@ class Prepared:
 
 def prepare(inputs: Iterable[str | Path], out: Path, settings: BackendSettings) -> Prepared:
     """Write request lines to `out` and the articles to its sidecar; return counts and input errors."""
-    files, unmatched = expand_inputs(inputs)
+    expanded = expand_inputs(inputs)
     chunk_chars = chunk_chars_for(settings, None)
     result = Prepared()
     with (
         out.open("w", encoding="utf-8") as requests,
         sidecar_path(out).open("w", encoding="utf-8") as articles,
     ):
-        for item in iter_items(files, unmatched):
+        for item in iter_items(expanded):
             if item.article is None:
                 result.errors.append(str(item.error))
                 continue
@@ -75,6 +76,7 @@ def prepare(inputs: Iterable[str | Path], out: Path, settings: BackendSettings) 
                 json.dumps(
                     {
                         "key": item.source,
+                        "file": item.file,
                         "chunks": len(chunks),
                         "article": item.article.model_dump(mode="json"),
                     }
@@ -98,6 +100,7 @@ def prepare(inputs: Iterable[str | Path], out: Path, settings: BackendSettings) 
 class Collected:
     ok: int = 0
     rerun: list[tuple[str, str]] = field(default_factory=list)  # (key, reason)
+    unreadable: list[str] = field(default_factory=list)  # result lines that could not be read
 
 
 def _content(result: dict[str, Any]) -> tuple[str | None, Usage, str | None]:
@@ -128,15 +131,21 @@ def _content(result: dict[str, Any]) -> tuple[str | None, Usage, str | None]:
 def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSettings) -> Collected:
     """Validate, ground and store batch results; list what needs a normal re-run."""
     answers: dict[str, dict[str, Any]] = {}
-    for line in results.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            answers[row["custom_id"]] = row
+    outcome = Collected()
+    with results.open(encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                answers[str(row["custom_id"])] = row
+            except (ValueError, KeyError, TypeError, RecursionError):
+                # A truncated or foreign line: its chunk has no result, so its article is listed to re-run.
+                outcome.unreadable.append(f"{results}:{number}: not a result line (invalid JSON or no custom_id)")
     chunk_chars = chunk_chars_for(settings, None)
     model = settings.model or DEFAULT_MODEL
     backend = settings.with_server("http://batch/v1", model).backend_name  # results came from some server
-    store = RunStore(out_dir)
-    outcome = Collected()
+    store = RunStore(out_dir, lock=True)
     rerun_lines: list[str] = []
     for line in sidecar_path(requests).read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
@@ -158,13 +167,21 @@ def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSetti
                 problem = f"the answer failed validation: {error.errors()[0]['msg'][:200]}"
                 break
             attempts.append(_Attempt(answer, usage))
+        identity = article_identity(article)
+        if not problem:
+            try:
+                extraction = finish_extraction(
+                    article, attempts, model=model, backend=backend, started=time.perf_counter()
+                )
+                store.write_ok(identity, extraction, cached=False, file=entry.get("file"))
+            except (ExtractionFailed, RecordRejected) as failed:
+                problem = str(failed)
         if problem:
             outcome.rerun.append((key, problem))
-            store.write_failed(key, article.id, article.source, f"batch: {problem}; re-run it with `run`")
+            error = f"batch: {problem}; re-run it with `run`"
+            store.write_failed(identity, article.id, article.source, error, file=entry.get("file"))
             rerun_lines.append(json.dumps(article.model_dump(mode="json"), ensure_ascii=False))
             continue
-        extraction = finish_extraction(article, attempts, model=model, backend=backend, started=time.perf_counter())
-        store.write_ok(key, extraction, cached=False)
         outcome.ok += 1
     store.export_jsonl()
     store.close()

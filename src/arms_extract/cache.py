@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -52,42 +54,113 @@ def request_key(request: dict[str, Any], backend: str) -> str:
 
 
 class AnswerCache:
-    """SQLite file of answers; safe to share between threads and between runs."""
+    """SQLite file of answers; safe to share between threads and between runs.
+
+    A cache only saves money, so it never stops a run: a file that is not a database (truncated,
+    overwritten) is moved aside and a new one started; one that cannot be written (read-only,
+    disk full) is read, or left alone, and the run goes on. Each such event is a line in
+    `notices`, naming the path, for the caller to show."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or cache_dir() / "answers.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # A cache may lose its last answers to a power cut (they are asked again), never its
-        # consistency; an fsync per answer cost 0.9 ms on the event loop of a batch run.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self.notices: list[str] = []
+        self._db: sqlite3.Connection | None = None
+        self._writable = True
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as exc:
+            if not self.path.exists() or isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                self._give_up(exc)
+                return
+            aside = self._set_aside()
+            try:
+                self._db = self._open()
+            except (sqlite3.Error, OSError) as again:
+                self._give_up(again)
+                return
+            self.notices.append(f"{self.path}: not a usable answer cache ({exc}); moved to {aside}, a new one started")
+        except OSError as exc:
+            self._give_up(exc)
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            # A cache may lose its last answers to a power cut (they are asked again), never its
+            # consistency; an fsync per answer cost 0.9 ms on the event loop of a batch run.
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            db.execute("SELECT key FROM answers LIMIT 1").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc) and "read-only" not in str(exc):
+                db.close()
+                raise
+            self._writable = False
+            self.notices.append(f"{self.path}: the answer cache is read-only; answers are read from it, not stored")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _set_aside(self) -> Path:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        return aside
+
+    def _give_up(self, exc: BaseException) -> None:
+        self._db = None
+        self.notices.append(f"{self.path}: the answer cache cannot be used ({exc}); running without it")
+
+    def _failed(self, what: str, exc: sqlite3.Error) -> None:
+        """Note a failed read or write once per kind; the article goes on without the cache."""
+        notice = f"{self.path}: the answer cache could not {what} ({exc}); going on without it"
+        if notice not in self.notices:
+            self.notices.append(notice)
 
     def get(self, key: str) -> tuple[ArticleAnswer, Usage, list[str]] | None:
-        with self._lock:
-            row = self._db.execute("SELECT answer, usage, warnings FROM answers WHERE key = ?", (key,)).fetchone()
-        if row is None:
+        if self._db is None:
             return None
-        answer, usage, warnings = row
-        return (
-            ArticleAnswer.model_validate_json(answer),
-            Usage.model_validate_json(usage),
-            json.loads(warnings),
-        )
+        try:
+            with self._lock:
+                row = self._db.execute("SELECT answer, usage, warnings FROM answers WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            answer, usage, warnings = row
+            return (
+                ArticleAnswer.model_validate_json(answer),
+                Usage.model_validate_json(usage),
+                json.loads(warnings),
+            )
+        except sqlite3.Error as exc:
+            self._failed("be read", exc)
+        except ValueError:  # a row that no longer parses (an older schema): asked again
+            pass
+        return None
 
     def put(self, key: str, answer: ArticleAnswer, usage: Usage, warnings: list[str]) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO answers (key, answer, usage, warnings) VALUES (?, ?, ?, ?)",
-                (key, answer.model_dump_json(), usage.model_dump_json(), json.dumps(warnings)),
-            )
+        if self._db is None or not self._writable:
+            return
+        try:
+            with self._lock:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO answers (key, answer, usage, warnings) VALUES (?, ?, ?, ?)",
+                    (key, answer.model_dump_json(), usage.model_dump_json(), json.dumps(warnings)),
+                )
+        except sqlite3.Error as exc:
+            self._failed("store an answer", exc)
 
     def __len__(self) -> int:
+        if self._db is None:
+            return 0
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()
+                self._db = None

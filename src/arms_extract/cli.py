@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ._errors import ArmsExtractError, EmbeddedModelError
@@ -47,9 +48,11 @@ def _money(extraction: Extraction, sale_index: int) -> str:
 
 
 def _print_extraction(console: Console, extraction: Extraction) -> None:
+    """The records as tables. Every string from an article is escaped: "[/bold]" in a name crashed
+    Rich, and "[link=http://evil]Japan[/link]" printed as a link that reads "Japan"."""
     article = extraction.article
     usage = extraction.provenance.usage
-    console.rule(f"[bold]{article.source or article.id}")
+    console.rule(f"[bold]{escape(article.source or article.id)}")
     sales = Table(title="Sales", show_lines=True, expand=True)
     for column in ("seller", "buyer", "items", "value", "stage", "date"):
         sales.add_column(column)
@@ -60,7 +63,7 @@ def _print_extraction(console: Console, extraction: Extraction) -> None:
             for item in sale.items
         )
         date = sale.date.iso or sale.date.text if sale.date else "-"
-        sales.add_row(
+        cells = (
             sale.seller_country or sale.seller or "-",
             sale.buyer_country or sale.buyer or "-",
             items or "-",
@@ -68,6 +71,7 @@ def _print_extraction(console: Console, extraction: Extraction) -> None:
             sale.stage.value,
             date,
         )
+        sales.add_row(*map(escape, cells))
     if extraction.sales:
         console.print(sales)
     else:
@@ -76,30 +80,38 @@ def _print_extraction(console: Console, extraction: Extraction) -> None:
     for column in ("id", "name", "kind", "country", "title"):
         actors.add_column(column)
     for actor in extraction.actors:
-        actors.add_row(actor.id, actor.name, actor.kind.value, actor.country or "-", actor.title or "-")
+        cells = (actor.id, actor.name, actor.kind.value, actor.country or "-", actor.title or "-")
+        actors.add_row(*map(escape, cells))
     if extraction.actors:
         console.print(actors)
     claims = Table(title="Claims", show_lines=True, expand=True)
     for column in ("speaker", "cue", "content", "direct", "boilerplate"):
         claims.add_column(column)
     for claim in extraction.claims:
-        claims.add_row(
+        cells = (
             claim.speaker or claim.speaker_name,
             claim.cue or "-",
             claim.content,
             "yes" if claim.direct else "no",
             "yes" if claim.is_boilerplate else "no",
         )
+        claims.add_row(*map(escape, cells))
     if extraction.claims:
         console.print(claims)
     for warning in extraction.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+    provenance = extraction.provenance
     console.print(
-        f"[dim]{extraction.provenance.model} via {extraction.provenance.backend}, "
-        f"prompt {extraction.provenance.prompt_version}: {extraction.provenance.seconds:.1f} s, "
+        f"[dim]{escape(provenance.model)} via {provenance.backend}, "
+        f"prompt {escape(provenance.prompt_version)}: {provenance.seconds:.1f} s, "
         f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens, "
         f"{usage.reasks} re-asks[/dim]"
     )
+
+
+def _error(console: Console, message: object, label: str = "error") -> None:
+    """One line on stderr; the message is printed as written, never read as Rich markup."""
+    console.print(f"[red]{label}:[/red] {escape(str(message))}", highlight=False)
 
 
 @app.command()
@@ -125,7 +137,7 @@ def extract(
         try:
             published_date = dt.date.fromisoformat(published)
         except ValueError:
-            err.print(f"[red]error:[/red] --published {published!r} is not a YYYY-MM-DD date")
+            _error(err, f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(2) from None
     settings = BackendSettings.from_env(base_url, model, api_key)
     results: list[Extraction] = []
@@ -136,26 +148,26 @@ def extract(
                 for item in read_articles(path):
                     if item.error is not None or item.article is None:
                         failures += 1
-                        err.print(f"[red]error:[/red] {item.error}", highlight=False)
+                        _error(err, item.error)
                         continue
                     article = item.article
                     if published_date and article.published is None:
                         article = article.model_copy(update={"published": published_date})
                     try:
-                        with err.status(f"extracting {item.source}", spinner="dots"):
+                        with err.status(f"extracting {escape(item.source)}", spinner="dots"):
                             extraction = extractor.extract(article)
                     except EmbeddedModelError:
                         raise
                     except ArmsExtractError as exc:
                         failures += 1
-                        err.print(f"[red]error:[/red] {item.source}: {exc}", highlight=False)
+                        _error(err, f"{item.source}: {exc}")
                         continue
                     results.append(extraction)
                     if not as_json:
                         _print_extraction(out, extraction)
     except ArmsExtractError as exc:
         # The backend itself failed (e.g. the embedded model is not installed).
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(err, exc)
         raise typer.Exit(2) from None
     if as_json:
         print(json.dumps([r.model_dump(mode="json") for r in results], ensure_ascii=False, indent=2))
@@ -178,6 +190,9 @@ def run(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or table (for cron).")] = False,
     log: Annotated[Path | None, typer.Option("--log", help="Write a log of every article here.")] = None,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Read files that links in an input folder point to outside it.")
+    ] = False,
     base_url: BaseUrl = None,
     model: Model = None,
     api_key: ApiKey = None,
@@ -192,7 +207,11 @@ def run(
 
     err = Console(stderr=True, soft_wrap=True)
     if log is not None:
-        handler = logging.FileHandler(log, encoding="utf-8")
+        try:
+            handler = logging.FileHandler(log, encoding="utf-8")
+        except OSError as exc:
+            _error(err, f"{log}: cannot be written ({exc.strerror})")
+            raise typer.Exit(2) from None
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger("arms_extract").addHandler(handler)
         logging.getLogger("arms_extract").setLevel(logging.INFO)
@@ -202,6 +221,7 @@ def run(
         use_cache=not no_cache,
         refresh=refresh,
         max_tokens_per_article=max_tokens_per_article,
+        follow_links=follow_links,
     )
     progress = Progress(
         TextColumn("[bold]extracting"),
@@ -222,26 +242,30 @@ def run(
     def on_article(summary: RunSummary, key: str, error: str | None) -> None:
         progress.update(
             task,
+            total=summary.total,
             completed=summary.done,
             failed=summary.failed,
             rate=summary.articles_per_minute,
             tokens=summary.prompt_tokens + summary.completion_tokens,
         )
         if error and not quiet:
-            progress.console.print(f"[red]failed:[/red] {key}: {error}", highlight=False)
+            _error(progress.console, f"{key}: {error}", "failed")
 
     try:
         with progress:
             summary = asyncio.run(run_batch(inputs, out, settings, options, on_article, on_start))
-    except EmbeddedModelError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+    except ArmsExtractError as exc:
+        # The backend cannot start, or the output folder cannot be written: the run stops.
+        _error(err, exc)
         raise typer.Exit(2) from None
     finally:
         if log is not None:
             logging.getLogger("arms_extract").removeHandler(handler)
             handler.close()
+    for notice in summary.notices:
+        _error(err, notice, "[yellow]note[/yellow]")
     if not quiet:
-        table = Table(title=f"Run into {out}")
+        table = Table(title=f"Run into {escape(str(out))}")
         for column in (
             "inputs",
             "ok",
@@ -272,17 +296,20 @@ def export(
     """Write spreadsheets (CSV) from a run's database."""
     from .store import RunStore
 
+    err = Console(stderr=True, soft_wrap=True)
     if not (out / "extract.sqlite").exists():
-        Console(stderr=True, soft_wrap=True).print(
-            f"[red]error:[/red] {out}: no extract.sqlite here; run `arms-extract run` first"
-        )
+        _error(err, f"{out}: no extract.sqlite here; run `arms-extract run` first")
         raise typer.Exit(2)
-    store = RunStore(out)
     try:
-        store.export_jsonl()
-        paths = store.export_csv(out / "csv") if csv else []
-    finally:
-        store.close()
+        with RunStore(out) as store:
+            store.export_jsonl()
+            paths = store.export_csv(out / "csv") if csv else []
+    except ArmsExtractError as exc:
+        _error(err, exc)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        _error(err, f"{exc.filename or out}: cannot be written ({exc.strerror})")
+        raise typer.Exit(2) from None
     for path in paths:
         print(path)
 
@@ -317,10 +344,10 @@ def evaluate(
     try:
         golds = load_gold(dataset, read_ids(ids) if ids else None, limit)
     except ArmsExtractError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(err, exc)
         raise typer.Exit(2) from None
     if not golds:
-        err.print(f"[red]error:[/red] {dataset}: no article to evaluate", highlight=False)
+        _error(err, f"{dataset}: no article to evaluate")
         raise typer.Exit(2)
     settings = BackendSettings.from_env(base_url, model, api_key)
     progress = Progress(
@@ -334,7 +361,7 @@ def evaluate(
     def on_article(system: str, article_id: str, result) -> None:  # type: ignore[no-untyped-def]
         progress.advance(tasks[system])
         if not result.ok and not quiet:
-            progress.console.print(f"[red]failed ({system}):[/red] {article_id}: {result.error}", highlight=False)
+            _error(progress.console, f"{article_id}: {result.error}", f"failed ({system})")
 
     cache = None if no_cache else AnswerCache()
     try:
@@ -345,10 +372,12 @@ def evaluate(
                 )  # fmt: skip
             )
     except EmbeddedModelError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(err, exc)
         raise typer.Exit(2) from None
     finally:
         if cache is not None:
+            for notice in cache.notices:
+                _error(err, notice, "[yellow]note[/yellow]")
             cache.close()
     metrics = write_outputs(run, out)
     systems = metrics["systems"]
@@ -365,7 +394,9 @@ def evaluate(
     table.add_row("seconds / article", *(str(m["cost"]["seconds_per_article"]) for m in systems.values()), "")
     table.add_row("failures", *(str(m["failures"]) for m in systems.values()), "")
     err.print(table)
-    err.print(f"wrote {out / 'metrics.json'}, {out / 'report.md'}, {out / 'answers.jsonl'}", highlight=False)
+    err.print(
+        f"wrote {out / 'metrics.json'}, {out / 'report.md'}, {out / 'answers.jsonl'}", markup=False, highlight=False
+    )
 
 
 batch_app = typer.Typer(help="Provider batch files (OpenAI Batch API, vLLM run-batch).", no_args_is_help=True)
@@ -385,9 +416,11 @@ def batch_prepare(
     settings = BackendSettings(base_url="http://batch/v1", model=model)
     prepared = prepare(inputs, out, settings)
     for error in prepared.errors:
-        err.print(f"[red]error:[/red] {error}", highlight=False)
+        _error(err, error)
     err.print(
-        f"{prepared.requests} requests for {prepared.articles} articles in {out}; articles in {sidecar_path(out)}"
+        f"{prepared.requests} requests for {prepared.articles} articles in {out}; articles in {sidecar_path(out)}",
+        markup=False,
+        highlight=False,
     )
     if prepared.errors:
         raise typer.Exit(1)
@@ -408,13 +441,23 @@ def batch_collect(
     err = Console(stderr=True, soft_wrap=True)
     for path in (results, requests):
         if not path.exists():
-            err.print(f"[red]error:[/red] {path}: no such file")
+            _error(err, f"{path}: no such file")
             raise typer.Exit(2)
     settings = BackendSettings(base_url="http://batch/v1", model=model)
-    collected = collect(results, requests, out, settings)
+    try:
+        collected = collect(results, requests, out, settings)
+    except ArmsExtractError as exc:
+        _error(err, exc)
+        raise typer.Exit(2) from None
+    for line in collected.unreadable:
+        _error(err, line, "[yellow]note[/yellow]")
     for key, reason in collected.rerun:
-        err.print(f"[yellow]re-run:[/yellow] {key}: {reason}", highlight=False)
-    err.print(f"{collected.ok} collected into {out}; {len(collected.rerun)} to re-run (listed in {out}/rerun.jsonl)")
+        _error(err, f"{key}: {reason}", "[yellow]re-run[/yellow]")
+    err.print(
+        f"{collected.ok} collected into {out}; {len(collected.rerun)} to re-run (listed in {out}/rerun.jsonl)",
+        markup=False,
+        highlight=False,
+    )
     if collected.rerun:
         raise typer.Exit(1)
 

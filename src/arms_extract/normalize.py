@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -401,11 +402,24 @@ def qualifier_of(phrase: str) -> str | None:
 class ParsedQuantity:
     value: int | None
     qualifier: str | None
+    out_of_range: bool = False  # a number above MAX_QUANTITY: value is None
 
 
+# Beyond these a number is a mistake (or an attack), not a fact: a run would store infinity, or
+# fail on an integer SQLite cannot hold. The largest counts in arms news are rounds of ammunition
+# (millions); the largest values, multi-year programmes (hundreds of billions).
+MAX_QUANTITY = 10**9
+MAX_AMOUNT = 1e15
+_MAX_DIGITS = 16  # read no longer run of digits as a number (int() refuses 4,300 and more)
+
+# A number inside a designation ("F-35", "two F-16s", "KIV-78s", "Su-30MKI", "Type 052D") is
+# never a count or an amount.
+_NOT_IN_DESIGNATION = r"(?<![A-Za-z][-/])(?<![A-Za-z][-/]\s)"
 # "92 556 056": thousands grouped with spaces (or narrow spaces), as much of the world writes them.
 _SPACED_THOUSANDS = r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\w.,]\d|\w)"
-_DIGITS = re.compile(rf"(?<![\w.])({_SPACED_THOUSANDS}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?![\d,]*\.\d)(?!\s*%)")
+_DIGITS = re.compile(
+    rf"{_NOT_IN_DESIGNATION}(?<![\w.])({_SPACED_THOUSANDS}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?![\d,]*\.\d)(?!\s*%)(?![\d,.]*[A-Za-z\d])"
+)
 _TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 
 
@@ -429,21 +443,41 @@ def _word_number(phrase: str) -> int | None:
     return None
 
 
+def _whole_number(digits: str) -> int | None:
+    """'1,200' -> 1200; None for a run of digits too long to be a count."""
+    plain = re.sub(r"[,\s]", "", digits)
+    return int(plain) if len(plain) <= _MAX_DIGITS else None
+
+
 def parse_quantity(phrase: str | None) -> ParsedQuantity | None:
-    """'400' -> 400; 'up to 1,200' -> 1200, 'up to'; 'Seventy (70)' -> 70; 'two' -> 2."""
+    """'400' -> 400; 'up to 1,200' -> 1200, 'up to'; 'Seventy (70)' -> 70; 'two F-16s' -> 2.
+
+    A number written inside a designation is not a count; a count above MAX_QUANTITY is out of range."""
     if not phrase or not phrase.strip():
         return None
     qualifier = qualifier_of(phrase)
     digits = _DIGITS.findall(phrase)
     if digits:
-        numbers = [int(re.sub(r"[,\s]", "", d)) for d in digits]
+        numbers = [_whole_number(d) for d in digits]
         if len(numbers) >= 2 and re.search(r"\d\s*(-|to|\u2013)\s*\d", phrase):
-            return ParsedQuantity(max(numbers), qualifier or "range")
-        return ParsedQuantity(numbers[0], qualifier)
+            value, qualifier = (None if None in numbers else max(numbers)), qualifier or "range"  # type: ignore[type-var]
+        else:
+            value = numbers[0]
+        if value is None or value > MAX_QUANTITY:
+            return ParsedQuantity(None, qualifier, out_of_range=True)
+        return ParsedQuantity(value, qualifier)
     value = _word_number(phrase)
     if value is None:
         return None
     return ParsedQuantity(value, qualifier)
+
+
+def mentions_number(phrase: str) -> bool:
+    """Whether a phrase has a number at all, count or not: what a re-ask can be asked to fix.
+
+    A number that is there but is no count ("4th generation", "KIV-78s") is dropped in
+    assembly instead: asking again costs a whole generation and seldom brings a count."""
+    return bool(re.search(r"\d", phrase)) or _word_number(phrase) is not None
 
 
 # --- money -----------------------------------------------------------------
@@ -524,8 +558,25 @@ _MULTIPLIERS: dict[str, float] = {
     "thousand": 1e3,
     "k": 1e3,
 }
-_AMOUNT = re.compile(rf"({_SPACED_THOUSANDS}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)")
-_MULTIPLIER_RE = re.compile(r"^\s*(" + "|".join(sorted(_MULTIPLIERS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_AMOUNT = re.compile(
+    rf"{_NOT_IN_DESIGNATION}(?<![\d.,])({_SPACED_THOUSANDS}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+)
+_MULTIPLIER_RE = re.compile(r"^\s*-?(" + "|".join(sorted(_MULTIPLIERS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# Money is a number with its currency next to it: a symbol or code just before ("$2.35", "Rs 500",
+# "USD 4m") or a currency word just after the number and its multiplier ("2.35 milliards de dollars",
+# "45 million US dollars"). Any other number in the phrase ("F-35 jets worth $4.6 billion") is not it.
+_CURRENCY_BEFORE = re.compile(
+    r"(?:us\$|a\$|c\$|nz\$|s\$|r\$|\$|€|£|¥|₹|₽|₩|\b(?:usd|eur|gbp|jpy|inr|rs\.?|aud|cad|rub|krw|cny|rmb|"
+    r"zar|sek|nok|chf|nis|pln))\s*$",
+    re.IGNORECASE,
+)
+_NATIONAL_DOLLARS = {"australian": "AUD", "canadian": "CAD", "singapore": "SGD", "new zealand": "NZD"}
+_CURRENCY_AFTER = re.compile(
+    r"^\s*(?:(?:de|of|in)\s+|d['\u2019])?(?:(u\.\s?s\.|us|american|australian|canadian|singapore|new zealand)\s+)?"
+    r"(dollars?|euros?|pounds?|yen|rupees|rubles|roubles|won|yuan|rand|kronor|shekels|lira|reais|zloty|"
+    r"usd|eur|gbp|jpy|inr|aud|cad|rub|krw|cny|rmb|zar|sek|nok|chf|nis|pln|\$|€|£)(?![a-z])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -533,6 +584,7 @@ class ParsedMoney:
     amount: float
     currency: str
     qualifier: str | None
+    out_of_range: bool = False  # above MAX_AMOUNT (or beyond a float): not a value to keep
 
     @property
     def usd(self) -> float | None:
@@ -551,33 +603,52 @@ def _currency_of(phrase: str) -> str | None:
     return None
 
 
+def mentions_money(phrase: str) -> bool:
+    """Whether a phrase has an amount and a currency, next to each other or not (see mentions_number)."""
+    return bool(re.search(r"\d", phrase)) and _currency_of(phrase) is not None
+
+
 def parse_money(phrase: str | None, context: str = "") -> ParsedMoney | None:
     """'$2.35 billion' -> 2.35e9 USD; '€1.2bn' -> 1.2e9 EUR; 'Rs 500 crore' -> 5e9 INR.
 
-    `context` is the text just before the mention, searched for a qualifier
-    ("an estimated cost of", "up to") that the mention itself may not include.
+    The amount is the first number with a currency next to it. `context` is the text just
+    before the mention, searched for a qualifier ("an estimated cost of", "up to") that the
+    mention itself may not include.
     """
     if not phrase:
         return None
-    match = _AMOUNT.search(phrase)
-    if not match:
-        return None
-    currency = _currency_of(phrase)
-    if currency is None:
-        return None
-    number = match.group(1)
-    tail = phrase[match.end() :]
-    decimal_comma = re.match(r",(\d{1,2})(?!\d)", tail)
-    if decimal_comma and "," not in number:
-        # "2,35 milliards": a decimal comma, as much of Europe writes it.
-        number = f"{number}.{decimal_comma.group(1)}"
-        tail = tail[decimal_comma.end() :]
-    amount = float(re.sub(r"[,\s]", "", number))
-    multiplier = _MULTIPLIER_RE.match(tail)
-    if multiplier:
-        amount *= _MULTIPLIERS[multiplier.group(1).lower()]
-    qualifier = qualifier_of(phrase) or qualifier_of(context[-40:])
-    return ParsedMoney(round(amount, 2), currency, qualifier)
+    for match in _AMOUNT.finditer(phrase):
+        number = match.group(1)
+        tail = phrase[match.end() :]
+        decimal_comma = re.match(r",(\d{1,2})(?!\d)", tail)
+        if decimal_comma and "," not in number:
+            # "2,35 milliards": a decimal comma, as much of Europe writes it.
+            number = f"{number}.{decimal_comma.group(1)}"
+            tail = tail[decimal_comma.end() :]
+        multiplier = _MULTIPLIER_RE.match(tail)
+        after = tail[multiplier.end() :] if multiplier else tail
+        before = _CURRENCY_BEFORE.search(phrase[: match.start()])
+        word_after = _CURRENCY_AFTER.match(after)
+        if before is None and word_after is None:
+            continue
+        if before is not None:
+            currency = _currency_of(before.group(0))
+        else:
+            assert word_after is not None
+            nation = (word_after.group(1) or "").lower()
+            currency = _NATIONAL_DOLLARS.get(nation) if word_after.group(2).lower().startswith("dollar") else None
+            currency = currency or _currency_of(word_after.group(2))
+        if currency is None:
+            continue
+        qualifier = qualifier_of(phrase) or qualifier_of(context[-40:])
+        plain = re.sub(r"[,\s]", "", number)
+        amount = float(plain) if len(plain) <= _MAX_DIGITS + 3 else math.inf
+        if multiplier:
+            amount *= _MULTIPLIERS[multiplier.group(1).lower()]
+        if not math.isfinite(amount) or amount > MAX_AMOUNT:
+            return ParsedMoney(0.0, currency, qualifier, out_of_range=True)
+        return ParsedMoney(round(amount, 2), currency, qualifier)
+    return None
 
 
 # --- dates -----------------------------------------------------------------

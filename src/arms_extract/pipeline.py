@@ -23,7 +23,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from instructor.v2.core.function_calls import response_schema
 
 from ._attempt import _Attempt, _CallLog, _combine, _describe_api_error, _salvage
-from ._errors import EmbeddedModelError, ExtractionFailed
+from ._errors import EmbeddedModelError, ExtractionFailed, one_line
 from ._secrets import register_secret
 from .answer import ArticleAnswer, grounded_in
 from .assemble import assemble
@@ -86,7 +86,10 @@ def finish_extraction(
 ) -> Extraction:
     """The model's answers (one per chunk) to grounded, normalised records with their provenance."""
     attempt = _combine(attempts)
-    sales, claims, actors, warnings = assemble(article, attempt.answer)
+    try:
+        sales, claims, actors, warnings = assemble(article, attempt.answer)
+    except Exception as exc:  # a defect of ours must fail this article, never the caller's batch
+        raise ExtractionFailed(f"assembling the records failed: {one_line(exc)}", attempt.usage) from exc
     provenance = Provenance(
         model=model,
         backend=backend,
@@ -182,12 +185,20 @@ class _ExtractorBase:
         """(cache key, cached attempt or None); no key when there is no cache."""
         if self.cache is None:
             return None, None
-        key = request_key(request, self.settings.backend_name)
+        key = request_key(request, self._cache_scope())
         hit = None if self.refresh else self.cache.get(key)
         if hit is None:
             return key, None
         answer, usage, warnings = hit
         return key, _Attempt(answer, usage, warnings, cached=True)
+
+    def _cache_scope(self) -> str:
+        """Whose answers a cached answer is: two servers may serve different models under one name.
+
+        The embedded model is named by its file (in the request), not by its port, which changes."""
+        if self.settings.base_url is None:
+            return "embedded"
+        return f"{self.settings.backend_name} {self.settings.base_url.rstrip('/')}"
 
     def _store(self, key: str | None, attempt: _Attempt) -> _Attempt:
         if key is not None and self.cache is not None:
@@ -274,7 +285,7 @@ class Extractor(_ExtractorBase):
             return self._store(key, _salvage(error, log))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise ExtractionFailed(_describe_api_error(error), log.usage()) from None
-        return self._store(key, _Attempt(answer, log.usage()))
+        return self._store(key, _Attempt(answer, log.usage(), log.notes))
 
     def close(self) -> None:
         if self._client is not None:
@@ -350,7 +361,7 @@ class AsyncExtractor(_ExtractorBase):
             return self._store(key, _salvage(error, log))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise ExtractionFailed(_describe_api_error(error), log.usage()) from None
-        return self._store(key, _Attempt(answer, log.usage()))
+        return self._store(key, _Attempt(answer, log.usage(), log.notes))
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -10,20 +10,25 @@ and never hold a record twice.
 from __future__ import annotations
 
 import csv
+import fcntl
 import json
 import os
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from ._errors import RecordRejected, StoreError
 from .records import Extraction, Usage
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
-    key TEXT PRIMARY KEY,          -- the input it came from: a path, or path:line for JSONL
+    key TEXT PRIMARY KEY,          -- the article's identity: id@sha256(text)[:12]; source#hash for unreadable input
     id TEXT NOT NULL,
-    source TEXT,
+    source TEXT,                   -- where it was read: a path, path:line of a JSONL feed, path[i] of a JSON list
+    file TEXT,                     -- the input file it came from
     status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'skipped')),
     error TEXT,
     warnings TEXT NOT NULL DEFAULT '[]',
@@ -78,39 +83,89 @@ CREATE INDEX IF NOT EXISTS evidence_record ON evidence (article_key, record_type
 """
 
 _ARTICLE_COLUMNS = (
-    "key, id, source, status, error, warnings, prompt_tokens, completion_tokens, "
+    "key, id, source, file, status, error, warnings, prompt_tokens, completion_tokens, "
     "requests, reasks, seconds, model, prompt_version, cached"
 )
 OUTPUT_FILES = ("articles.jsonl", "sales.jsonl", "claims.jsonl", "actors.jsonl")
 
 
 class RunStore:
-    """The database of one output directory."""
+    """The database of one output directory.
 
-    def __init__(self, out_dir: Path) -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
+    With `lock=True` (a run) the folder is locked for the life of the store, so two runs never
+    write one folder at once (each would pay for every article)."""
+
+    def __init__(self, out_dir: Path, lock: bool = False) -> None:
         self.out_dir = out_dir
-        self.db = sqlite3.connect(out_dir / "extract.sqlite", isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        self._lock_file: IO[str] | None = None
+        path = out_dir / "extract.sqlite"
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            if lock:
+                self._lock_file = _lock(out_dir)
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+            if "file" not in columns:  # a folder written before articles had a file column
+                self.db.execute("ALTER TABLE articles ADD COLUMN file TEXT")
+        except FileExistsError:
+            self._unlock()
+            raise StoreError(f"{out_dir}: exists and is not a folder; choose another --out") from None
+        except (OSError, sqlite3.Error) as exc:
+            self._unlock()
+            raise StoreError(f"{path}: cannot be opened for writing ({_reason(exc)})") from None
+        _remove_stale_temporaries(out_dir)
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         self.db.close()
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.close()  # closing the file releases its lock
+            self._lock_file = None
 
     def done_keys(self) -> set[str]:
-        """Inputs already extracted in an earlier (perhaps interrupted) run: skipped on resume."""
+        """Articles already extracted in an earlier (perhaps interrupted) run: skipped on resume."""
         return {row[0] for row in self.db.execute("SELECT key FROM articles WHERE status = 'ok'")}
 
-    def write_ok(self, key: str, extraction: Extraction, cached: bool) -> None:
-        self._write(key, extraction.article.id, extraction.article.source, "ok", None, extraction, cached)
+    def forget_failures(self, files: list[str]) -> None:
+        """Drop the failures recorded for these input files: a run tries them again."""
+        self._guarded(
+            lambda: self.db.executemany(
+                "DELETE FROM articles WHERE status = 'failed' AND file = ?", [(f,) for f in files]
+            )
+        )
+
+    def write_ok(self, key: str, extraction: Extraction, cached: bool, file: str | None = None) -> None:
+        self._write(key, extraction.article.id, extraction.article.source, "ok", None, extraction, cached, file=file)
 
     def write_failed(
-        self, key: str, article_id: str, source: str | None, error: str, usage: Usage | None = None
+        self,
+        key: str,
+        article_id: str,
+        source: str | None,
+        error: str,
+        usage: Usage | None = None,
+        file: str | None = None,
     ) -> None:
         """A failed article, with what it spent when it reached the model."""
-        self._write(key, article_id, source, "failed", error, None, False, usage)
+        self._write(key, article_id, source, "failed", error, None, False, usage, file)
+
+    def _guarded(self, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.out_dir / 'extract.sqlite'}: cannot be written ({_reason(exc)})") from None
 
     def _write(
         self,
@@ -122,15 +177,24 @@ class RunStore:
         extraction: Extraction | None,
         cached: bool,
         usage: Usage | None = None,
+        file: str | None = None,
     ) -> None:
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
+        self._guarded(lambda: db.execute("BEGIN IMMEDIATE"))
         try:
             db.execute("DELETE FROM articles WHERE key = ?", (key,))
+            if extraction is not None:
+                # An edited article replaces its earlier text's records (same id, same file); a
+                # folder written before keys were identities keyed them by source.
+                db.execute(
+                    "DELETE FROM articles WHERE id = ? AND (file = ? OR (file IS NULL AND key = ?))",
+                    (article_id, file, source),
+                )
             row: dict[str, Any] = {
                 "key": key,
                 "id": article_id,
                 "source": source,
+                "file": file,
                 "status": status,
                 "error": error,
                 "cached": int(cached),
@@ -157,8 +221,16 @@ class RunStore:
             if extraction is not None:
                 self._insert_records(key, extraction)
             db.execute("COMMIT")
-        except BaseException:
+        except (OverflowError, ValueError, TypeError, sqlite3.IntegrityError) as exc:
             db.execute("ROLLBACK")
+            raise RecordRejected(f"the records could not be stored: {_reason(exc)}") from None
+        except sqlite3.Error as exc:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise StoreError(f"{self.out_dir / 'extract.sqlite'}: cannot be written ({_reason(exc)})") from None
+        except BaseException:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
             raise
 
     def _insert_records(self, key: str, extraction: Extraction) -> None:
@@ -263,9 +335,71 @@ class RunStore:
             with _atomic(path) as handle:
                 writer = csv.writer(handle)
                 writer.writerow([d[0] for d in cursor.description])
-                writer.writerows(cursor)
+                writer.writerows([_safe_cell(value) for value in row] for row in cursor)
             written.append(path)
         return written
+
+
+# A cell a spreadsheet would run as a formula: OWASP's list of leading characters.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _safe_cell(value: object) -> object:
+    """Article text in a CSV cell, defused: a leading formula character is preceded by a quote.
+
+    An actor named '=HYPERLINK("http://evil","x")' would otherwise run when the CSV is opened.
+    Numbers stay numbers ("-5" as a number is never quoted)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _lock(out_dir: Path) -> IO[str]:
+    """An exclusive lock on OUT_DIR/.lock for this process, or StoreError if another run holds it."""
+    handle = (out_dir / ".lock").open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise StoreError(
+            f"{out_dir}: another arms-extract run ({holder}) is writing here; wait for it or choose another --out"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    return handle
+
+
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files left by an export that was killed (kill -9): their process is gone."""
+    for directory in (folder, folder / "csv"):
+        if not directory.is_dir():
+            continue
+        for path in directory.iterdir():
+            match = _TEMPORARY.match(path.name)
+            if match and not _alive(int(match.group(1))):
+                with suppress(OSError):
+                    path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _atomic:
