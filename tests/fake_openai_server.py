@@ -33,6 +33,8 @@ class Step:
     empty_choices: bool = False
     respond: Callable[[dict[str, Any]], str] | None = None  # content computed from the request
     usage: dict[str, Any] | None = None  # the usage the answer reports (default 100 + 20 tokens)
+    drip: float = 0.0  # send the body one byte at a time, this many seconds apart
+    truncate: bool = False  # announce the whole body's length, send half of it and close
 
 
 def completion(content: str, finish_reason: str = "stop") -> Step:
@@ -46,6 +48,7 @@ class FakeServer:
     url: str = ""
     record: bool = True  # off for benchmarks: the record would grow with every request
     count: int = 0
+    stopping: threading.Event = field(default_factory=threading.Event)  # ends a drip when the test is done
 
     def next_step(self) -> Step:
         index = min(self.count - 1, len(self.steps) - 1)
@@ -109,6 +112,20 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.end_headers()
             with suppress(BrokenPipeError, ConnectionResetError):
+                if step.truncate:
+                    self.wfile.write(payload[: len(payload) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if step.drip:
+                    for i in range(len(payload)):
+                        if fake.stopping.is_set():
+                            return
+                        self.wfile.write(payload[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(step.drip)
+                    return
                 self.wfile.write(payload)
 
     return Handler
@@ -131,5 +148,6 @@ def fake_openai_server(*steps: Step, record: bool = True) -> Iterator[FakeServer
     try:
         yield fake
     finally:
+        fake.stopping.set()
         server.shutdown()
         server.server_close()

@@ -16,6 +16,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from instructor.core.hooks import Hooks
 from pydantic import ValidationError
 
+from ._chat import RedirectError
 from ._errors import ExtractionFailed
 from ._secrets import redact
 from .answer import ArticleAnswer
@@ -91,7 +92,8 @@ def _salvage(error: InstructorRetryException, log: _CallLog) -> _Attempt:
     if isinstance(cause, IncompleteOutputException):
         raise ExtractionFailed("the model's answer was cut off at the completion token limit", log.usage()) from None
     if not isinstance(cause, ValidationError | ValueError) or error.last_completion is None:
-        raise ExtractionFailed(_describe_api_error(cause or error), log.usage()) from None
+        reason = cause or error
+        raise ExtractionFailed(_describe_api_error(reason), log.usage(), fatal=_is_fatal(reason)) from None
     attempts = error.n_attempts
     content = error.last_completion.choices[0].message.content or ""
     try:
@@ -108,6 +110,10 @@ def _salvage(error: InstructorRetryException, log: _CallLog) -> _Attempt:
 
 def _describe_api_error(error: BaseException) -> str:
     """A one-line reason that names the failure but never echoes bodies or keys."""
+    if isinstance(error, RedirectError):
+        return redact(str(error.message)) + "; point --base-url at the API itself"
+    if isinstance(error, openai.APIStatusError) and error.status_code in (401, 403):
+        return f"the model server refused the API key (HTTP {error.status_code}); check --api-key"
     if isinstance(error, openai.APIStatusError):
         detail = ""
         if 400 <= error.status_code < 500 and error.status_code not in (401, 403, 429):
@@ -118,6 +124,10 @@ def _describe_api_error(error: BaseException) -> str:
         return "the model server's answer was not a chat completion (not a JSON object)"
     if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
         return "the model server did not answer within the timeout after transport retries"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return "the model server's answer broke off mid-way (an incomplete HTTP response) after transport retries"
+    if isinstance(error, httpx.UnsupportedProtocol):
+        return "the model server's URL cannot be used (it needs http:// or https://)"
     if isinstance(error, openai.APIConnectionError | httpx.TransportError):
         return "could not connect to the model server after transport retries"
     if isinstance(error, IncompleteOutputException):
@@ -125,6 +135,13 @@ def _describe_api_error(error: BaseException) -> str:
     if isinstance(error, IndexError):
         return "the model server sent no answer (an empty list of choices)"
     return f"the model call failed: {type(error).__name__}"
+
+
+def _is_fatal(error: BaseException) -> bool:
+    """Whether every other article would fail the same way on this server."""
+    if isinstance(error, RedirectError | httpx.UnsupportedProtocol):
+        return True
+    return isinstance(error, openai.APIStatusError) and error.status_code in (401, 403)
 
 
 def _combine(attempts: list[_Attempt]) -> _Attempt:

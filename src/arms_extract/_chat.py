@@ -59,10 +59,18 @@ def _status_error(response: httpx.Response) -> openai.APIStatusError:
     return openai.APIStatusError(message, response=response, body=data)
 
 
+class RedirectError(openai.APIStatusError):
+    """The server answered with a redirect: the base URL is not the API's."""
+
+
 def completion_from(response: httpx.Response) -> ChatCompletion:
     """A ChatCompletion from a server's answer, or the error that says what was wrong with it."""
     if response.status_code >= 400:
         raise _status_error(response)
+    if 300 <= response.status_code < 400:
+        location = response.headers.get("location", "elsewhere")
+        message = f"the model server redirects (HTTP {response.status_code}) to {location[:200]}"
+        raise RedirectError(message, response=response, body=None)
     try:
         data = response.json()
     except ValueError:
@@ -94,7 +102,8 @@ class ChatCompletions:
 
     def __init__(self, settings: BackendSettings, transport: httpx.BaseTransport | None = None) -> None:
         self.url = _url(settings)
-        self.http = httpx.Client(transport=RetryingTransport(settings.retry, transport), **_client_options(settings))
+        retrying = RetryingTransport(settings.retry, transport, deadline=settings.timeout)
+        self.http = httpx.Client(transport=retrying, **_client_options(settings))
 
     def create(self, **body: Any) -> ChatCompletion:
         return completion_from(self.http.post(self.url, json=body))
@@ -108,7 +117,7 @@ class AsyncChatCompletions:
 
     def __init__(self, settings: BackendSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.url = _url(settings)
-        retrying = AsyncRetryingTransport(settings.retry, transport)
+        retrying = AsyncRetryingTransport(settings.retry, transport, deadline=settings.timeout)
         self.http = httpx.AsyncClient(transport=retrying, **_client_options(settings))
 
     async def create(self, **body: Any) -> ChatCompletion:

@@ -22,15 +22,22 @@ class InputError(ArmsExtractError):
     """An input file cannot be read as an article; the message names the file."""
 
 
+class ConfigError(ArmsExtractError):
+    """The settings cannot work (a URL that is not one, a key that would travel in clear text)."""
+
+
 class ExtractionFailed(ArmsExtractError):
     """An article could not be extracted after transport retries and re-asks.
 
     `usage` is what the failed attempt spent (a `records.Usage`), so a run's token totals
-    include the articles that failed; None where nothing reached the model."""
+    include the articles that failed; None where nothing reached the model. `fatal` means the
+    server will answer every article the same way (a refused key, a redirect): a batch stops
+    sending to it."""
 
-    def __init__(self, message: str, usage: Usage | None = None) -> None:
+    def __init__(self, message: str, usage: Usage | None = None, fatal: bool = False) -> None:
         super().__init__(message)
         self.usage = usage
+        self.fatal = fatal
 
 
 class StoreError(ArmsExtractError):

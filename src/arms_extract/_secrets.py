@@ -16,11 +16,29 @@ _secrets: set[str] = set()
 _installed = False
 
 
+# A run of this many characters of a key, anywhere in a text, is masked: servers echo keys
+# cut short ("sk-proj-abc...wxyz"), and a partial key still helps whoever guesses the rest.
+_PIECE = 8
+
+
 def redact(text: str) -> str:
-    for secret in _secrets:
-        if secret and secret in text:
-            text = text.replace(secret, _MASK)
-    return text
+    """`text` with every key in use, and every run of 8 or more of a key's characters, masked."""
+    if not _secrets or len(text) < _PIECE:
+        return text
+    pieces = {secret[i : i + _PIECE] for secret in _secrets for i in range(len(secret) - _PIECE + 1)}
+    hidden = bytearray(len(text))
+    for i in range(len(text) - _PIECE + 1):
+        if text[i : i + _PIECE] in pieces:
+            hidden[i : i + _PIECE] = b"\x01" * _PIECE
+    if not any(hidden):
+        return text
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if not hidden[i]:
+            out.append(char)
+        elif i == 0 or not hidden[i - 1]:
+            out.append(_MASK)
+    return "".join(out)
 
 
 def register_secret(secret: str | None) -> None:

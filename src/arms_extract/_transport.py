@@ -8,6 +8,7 @@ this policy is the only one, and tests can swap the inner transport.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import time
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     Retrying,
-    retry_if_exception_type,
+    retry_if_exception,
     retry_if_result,
     stop_after_attempt,
     stop_after_delay,
@@ -51,7 +52,7 @@ class RetryPolicy:
         return {
             "stop": stop_after_attempt(self.attempts) | stop_after_delay(self.total_wait),
             "wait": self._wait,
-            "retry": retry_if_exception_type(httpx.TransportError) | retry_if_result(_retryable),
+            "retry": retry_if_exception(_transient) | retry_if_result(_retryable),
             "retry_error_callback": _last_outcome,
             "reraise": True,
         }
@@ -67,6 +68,19 @@ class RetryPolicy:
 
 def _retryable(response: httpx.Response) -> bool:
     return response.status_code in RETRY_STATUSES
+
+
+_NO_SUCH_HOST = ("Name or service not known", "nodename nor servname", "getaddrinfo failed", "No address associated")
+
+
+def _transient(error: BaseException) -> bool:
+    """A failure that another try may not meet: a timeout, a dropped or cut-off connection.
+
+    Not a URL that cannot work (no such scheme, no such host): trying it again only made each
+    article wait 19 s before failing the same way."""
+    if isinstance(error, httpx.ConnectError) and any(text in str(error) for text in _NO_SUCH_HOST):
+        return False
+    return isinstance(error, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError)
 
 
 def _last_outcome(state: RetryCallState) -> httpx.Response:
@@ -112,17 +126,50 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
 CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
 
 
+class AnswerDeadline(httpx.ReadTimeout):
+    """The whole answer (headers and body) did not arrive within the deadline of one attempt."""
+
+
+def _without_deadline(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:
+    """The response again, its body (as received, still encoded) read in full."""
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=body,
+        request=request,
+        extensions=response.extensions,
+    )
+
+
 class RetryingTransport(httpx.BaseTransport):
-    def __init__(self, policy: RetryPolicy, inner: httpx.BaseTransport | None = None) -> None:
+    """Retries under a policy; each attempt gets the whole answer within `deadline` seconds or fails.
+
+    The body is read here, inside the retry loop: a connection cut in the middle of an answer
+    is tried again like any dropped connection, and a server that drips one byte a second
+    cannot hold a request past its deadline (httpx's timeouts bound each read, not the sum)."""
+
+    def __init__(
+        self, policy: RetryPolicy, inner: httpx.BaseTransport | None = None, deadline: float | None = None
+    ) -> None:
         self.policy = policy
         self.inner = inner or httpx.HTTPTransport(limits=CONNECTION_LIMITS)
+        self.deadline = deadline
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         def send() -> httpx.Response:
+            started = time.monotonic()
             response = self.inner.handle_request(request)
-            if _retryable(response):
-                response.read()
-            return response
+            if response.is_stream_consumed:  # an answer already in memory (a test's mock)
+                return response
+            body = bytearray()
+            try:
+                for chunk in response.iter_raw():
+                    body += chunk
+                    if self.deadline is not None and time.monotonic() - started > self.deadline:
+                        raise AnswerDeadline(f"no whole answer within {self.deadline:g} s", request=request)
+            finally:
+                response.close()
+            return _without_deadline(response, bytes(body), request)
 
         return self.policy.retrying()(send)
 
@@ -131,16 +178,36 @@ class RetryingTransport(httpx.BaseTransport):
 
 
 class AsyncRetryingTransport(httpx.AsyncBaseTransport):
-    def __init__(self, policy: RetryPolicy, inner: httpx.AsyncBaseTransport | None = None) -> None:
+    """The async twin of RetryingTransport; the deadline covers the headers too."""
+
+    def __init__(
+        self, policy: RetryPolicy, inner: httpx.AsyncBaseTransport | None = None, deadline: float | None = None
+    ) -> None:
         self.policy = policy
         self.inner = inner or httpx.AsyncHTTPTransport(limits=CONNECTION_LIMITS)
+        self.deadline = deadline
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        async def send() -> httpx.Response:
+        async def attempt() -> httpx.Response:
             response = await self.inner.handle_async_request(request)
-            if _retryable(response):
-                await response.aread()
-            return response
+            if response.is_stream_consumed:  # an answer already in memory (a test's mock)
+                return response
+            body = bytearray()
+            try:
+                async for chunk in response.aiter_raw():
+                    body += chunk
+            finally:
+                await response.aclose()
+            return _without_deadline(response, bytes(body), request)
+
+        async def send() -> httpx.Response:
+            if self.deadline is None:
+                return await attempt()
+            try:
+                async with asyncio.timeout(self.deadline):
+                    return await attempt()
+            except TimeoutError:
+                raise AnswerDeadline(f"no whole answer within {self.deadline:g} s", request=request) from None
 
         return await self.policy.async_retrying()(send)
 

@@ -24,6 +24,8 @@ from .grounding import (
     ground_paraphrase,
     ground_prefix,
 )
+from .injection import Injection, find_injections, overlaps
+from .injection import describe as describe_injection
 from .normalize import (
     MAX_AMOUNT,
     MAX_QUANTITY,
@@ -119,6 +121,15 @@ def _country_of_title(title: str) -> str | None:
     return body.country if body else country_in(title)
 
 
+# A mention is a name, a number, a date or the first words of a statement: one longer than this
+# is a model gone astray, and grounding it would only cost time.
+MAX_MENTION_CHARS = 2000
+
+# How far (characters) a seller, buyer or value may be written from the sale's items. Measured on
+# the 40 dev articles and 20 DSCA notices (scripts/eval_replay.py): see the README.
+LINK_WINDOW = 1500
+
+
 def _close(a: Span, b: Span, window: int = 800) -> bool:
     """Within a paragraph or two. Measured on the 40 dev articles (scripts/eval_replay.py): 200
     characters kept quantities at precision 0.61 / recall 0.27, 800 at 0.61 / 0.34, and no limit
@@ -208,6 +219,9 @@ class _Assembler:
         """Locate a mention with the grounding function `how`; warn and return None if absent."""
         if mention is None or not mention.strip():
             return None
+        if len(mention) > MAX_MENTION_CHARS:
+            self.warnings.append(f"dropped {path} {_shown(mention)}: {len(mention):,} characters, not a mention")
+            return None
         span = how(self.text, mention, near=near, folded=self.folded)  # type: ignore[operator]
         if span is None:
             self.warnings.append(f"dropped {path} {mention!r}: not found in the article")
@@ -229,6 +243,28 @@ class _Assembler:
         else:
             self.warnings.append(f"{path} {mention!r} is written {span.text!r} in the article")
         return span
+
+    def linked(
+        self, path: str, mention: str | None, span: Span | None, items: list[Span], how: object = None
+    ) -> Span | None:
+        """A seller, buyer or value kept only near the sale's items, where the article ties them together.
+
+        The model may take a party or a price from a sentence thousands of characters away, about
+        something else. The same words written near an item are taken instead; else the part is
+        left null with a warning, and the sale keeps the rest."""
+        if span is None or not items or any(_close(span, item, LINK_WINDOW) for item in items):
+            return span
+        assert mention is not None
+        near = items[0].start
+        again = self.ground_party(path, mention, near) if how is None else self.ground(path, mention, near, how)
+        if again is not None and any(_close(again, item, LINK_WINDOW) for item in items):
+            return again
+        distance = min(abs(span.start - item.start) for item in items)
+        self.warnings.append(
+            f"dropped {path} {_shown(span.text)}: written {distance:,} characters from the sale's items, "
+            "with nothing in the article tying them together"
+        )
+        return None
 
     def country_mention(self, code: str, near: int | None) -> Span | None:
         """The article's mention of a country (any known form), nearest to `near`, else the first."""
@@ -430,6 +466,15 @@ class _Assembler:
                     qualifier=parsed_money.qualifier,
                     evidence=v_span,
                 )
+        item_names = [item.evidence[0] for item in items]
+        seller_span = self.linked(f"{path}.seller", answer.seller, seller_span, item_names)
+        buyer_span = self.linked(f"{path}.buyer", answer.buyer, buyer_span, item_names)
+        if value is not None:
+            v_span = self.linked(f"{path}.value", answer.value, v_span, item_names, how=ground)
+            if v_span is None:
+                value = None
+            elif v_span != value.evidence:
+                value = value.model_copy(update={"evidence": v_span})
         associated = [item for item in items if is_associated(item.name)]
         items = [item for item in items if not is_associated(item.name)]
         if not items and value is None:
@@ -776,4 +821,31 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
     claims = [claim for i, c in enumerate(answer.claims) if (claim := builder.claim(i, c, sales)) is not None]
     claims = _distinct(claims, lambda c: (c.evidence[-1].start, c.speaker))
     claims = builder.add_template_claims(claims, sales)
-    return sales, claims, list(builder.actors.values()), builder.warnings
+    actors = list(builder.actors.values())
+    injections = find_injections(article.text)
+    if injections:
+        sales, claims, actors = _clear_of(injections, sales, claims, actors, builder.warnings)
+    return sales, claims, actors, builder.warnings
+
+
+def _clear_of(
+    injections: list[Injection], sales: list[Sale], claims: list[Claim], actors: list[Actor], warnings: list[str]
+) -> tuple[list[Sale], list[Claim], list[Actor]]:
+    """The records none of whose evidence lies in text addressed to the model; a warning per injection."""
+    warnings.extend(describe_injection(injection) for injection in injections)
+
+    def tainted(spans: list[Span]) -> bool:
+        return any(overlaps(span.start, span.end, injections) for span in spans)
+
+    kept_sales = [sale for sale in sales if not tainted(sale.evidence)]
+    kept_claims = [claim for claim in claims if not tainted(claim.evidence)]
+    for dropped in [s.id for s in sales if s not in kept_sales] + [c.id for c in claims if c not in kept_claims]:
+        warnings.append(f"dropped {dropped}: its evidence is text addressed to an AI model")
+    kept_actors = []
+    for actor in actors:
+        clean = [span for span in actor.mentions if not overlaps(span.start, span.end, injections)]
+        if actor.mentions and not clean:
+            warnings.append(f"dropped actor {actor.id}: named only in text addressed to an AI model")
+            continue
+        kept_actors.append(actor.model_copy(update={"mentions": clean}))
+    return kept_sales, kept_claims, kept_actors

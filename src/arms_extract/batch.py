@@ -247,7 +247,7 @@ async def _extract_one(
         log.warning("%s: %s", item.source, exc)
         paid = exc.usage if isinstance(exc, ExtractionFailed) else None
         summary.charge(paid)  # a failed article's tokens were paid for too
-        return _Outcome(str(exc), paid)
+        return _Outcome(str(exc), paid, fatal=isinstance(exc, ExtractionFailed) and exc.fatal)
     usage = extraction.provenance.usage
     spent = usage.prompt_tokens + usage.completion_tokens
     if not extraction.provenance.cached:

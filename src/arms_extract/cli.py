@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ._errors import ArmsExtractError, EmbeddedModelError
+from ._errors import ArmsExtractError, ConfigError, EmbeddedModelError
 from .inputs import read_articles
 from .llm import BackendSettings
 from .pipeline import Extractor
@@ -35,8 +35,45 @@ BaseUrl = Annotated[
 Model = Annotated[str | None, typer.Option("--model", envvar="ARMS_EXTRACT_MODEL", help="Model name.")]
 ApiKey = Annotated[
     str | None,
-    typer.Option("--api-key", envvar="OPENAI_API_KEY", help="API key.", show_default=False),
+    typer.Option(
+        "--api-key",
+        envvar="ARMS_EXTRACT_API_KEY",
+        help="API key for --base-url. OPENAI_API_KEY is sent to OpenAI only.",
+        show_default=False,
+    ),
 ]
+Timeout = Annotated[
+    float,
+    typer.Option("--timeout", min=1.0, help="Seconds one request may take in all, answer included (then retried)."),
+]
+AllowHttpKey = Annotated[
+    bool,
+    typer.Option("--allow-http-key", help="Send the API key over plain http to a host other than this machine."),
+]
+MaxChunks = Annotated[
+    int, typer.Option("--max-chunks", min=1, help="Fail an article that needs more requests than this (long texts).")
+]
+DEFAULT_TIMEOUT = BackendSettings.timeout
+DEFAULT_MAX_CHUNKS = BackendSettings.max_chunks
+
+
+def _settings(
+    err: Console,
+    base_url: str | None,
+    model: str | None,
+    api_key: str | None,
+    timeout: float,
+    allow_http_key: bool,
+    max_chunks: int,
+) -> BackendSettings:
+    """The backend settings, or a one-line error and exit 2 when they cannot work."""
+    try:
+        return BackendSettings.from_env(
+            base_url, model, api_key, timeout=timeout, allow_http_key=allow_http_key, max_chunks=max_chunks
+        )
+    except ConfigError as exc:
+        _error(err, exc)
+        raise typer.Exit(2) from None
 
 
 def _money(extraction: Extraction, sale_index: int) -> str:
@@ -127,6 +164,9 @@ def extract(
     base_url: BaseUrl = None,
     model: Model = None,
     api_key: ApiKey = None,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    allow_http_key: AllowHttpKey = False,
+    max_chunks: MaxChunks = DEFAULT_MAX_CHUNKS,
 ) -> None:
     """Extract sales, claims and actors from each article and print them."""
     out = Console()
@@ -139,7 +179,7 @@ def extract(
         except ValueError:
             _error(err, f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(2) from None
-    settings = BackendSettings.from_env(base_url, model, api_key)
+    settings = _settings(err, base_url, model, api_key, timeout, allow_http_key, max_chunks)
     results: list[Extraction] = []
     failures = 0
     try:
@@ -196,6 +236,9 @@ def run(
     base_url: BaseUrl = None,
     model: Model = None,
     api_key: ApiKey = None,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    allow_http_key: AllowHttpKey = False,
+    max_chunks: MaxChunks = DEFAULT_MAX_CHUNKS,
 ) -> None:
     """Extract every article into DIR: sales/claims/actors/articles.jsonl and extract.sqlite."""
     import asyncio
@@ -215,7 +258,7 @@ def run(
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger("arms_extract").addHandler(handler)
         logging.getLogger("arms_extract").setLevel(logging.INFO)
-    settings = BackendSettings.from_env(base_url, model, api_key)
+    settings = _settings(err, base_url, model, api_key, timeout, allow_http_key, max_chunks)
     options = RunOptions(
         workers=workers,
         use_cache=not no_cache,
@@ -329,6 +372,9 @@ def evaluate(
     base_url: BaseUrl = None,
     model: Model = None,
     api_key: ApiKey = None,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    allow_http_key: AllowHttpKey = False,
+    max_chunks: MaxChunks = DEFAULT_MAX_CHUNKS,
 ) -> None:
     """Score the pipeline (and a baseline) against gold articles: deal detection, values, spans, grounding, cost."""
     import asyncio
@@ -349,7 +395,7 @@ def evaluate(
     if not golds:
         _error(err, f"{dataset}: no article to evaluate")
         raise typer.Exit(2)
-    settings = BackendSettings.from_env(base_url, model, api_key)
+    settings = _settings(err, base_url, model, api_key, timeout, allow_http_key, max_chunks)
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, disable=quiet,

@@ -135,14 +135,27 @@ def ground_prefix(
     folded: FoldedText | None = None,
     near: int | None = None,
 ) -> Span | None:
-    """The phrase, or its longest leading run of at least `min_words` words found in `text`."""
+    """The phrase, or its longest leading run of at least `min_words` words found in `text`.
+
+    A run that is found has every shorter run found too, so the longest is found by bisection:
+    a few searches, not one per word (2,000 model-written words took 19 s, one at a time)."""
     words = phrase.split()
+    if len(words) < min_words:
+        return None
     folded = folded or FoldedText.of(text)
-    for count in range(len(words), min_words - 1, -1):
-        span = ground(text, " ".join(words[:count]), near=near, folded=folded)
-        if span is not None:
-            return span
-    return None
+    span = ground(text, " ".join(words), near=near, folded=folded)
+    if span is not None:
+        return span
+    best: Span | None = None
+    low, high = min_words, len(words) - 1  # the longest found run lies in [low, high]
+    while low <= high:
+        middle = (low + high) // 2
+        found = ground(text, " ".join(words[:middle]), near=near, folded=folded)
+        if found is None:
+            high = middle - 1
+        else:
+            best, low = found, middle + 1
+    return best
 
 
 def ground_item_name(text: str, name: str, folded: FoldedText | None = None, near: int | None = None) -> Span | None:

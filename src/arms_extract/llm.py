@@ -7,19 +7,36 @@ transport, so what the tests record is what production sends.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import weakref
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2 as httpx
 import instructor
 
 from ._chat import AsyncChatCompletions, ChatCompletions
+from ._errors import ConfigError
 from ._transport import RetryPolicy
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_openai(base_url: str) -> bool:
+    parts = urlsplit(base_url)
+    return parts.scheme == "https" and parts.hostname == "api.openai.com"
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,19 @@ class BackendSettings:
     embedded_slots: int = 1  # parallel sequences in the embedded server (measured: see README)
     max_chunks: int = 20
     retry: RetryPolicy = RetryPolicy()
+    allow_http_key: bool = False  # send a key over plain http to a host that is not this machine
+
+    def __post_init__(self) -> None:
+        if self.base_url is None:
+            return
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"--base-url {self.base_url!r} is not an http:// or https:// URL with a host")
+        if self.api_key and parts.scheme == "http" and not _loopback(parts.hostname) and not self.allow_http_key:
+            raise ConfigError(
+                f"refusing to send an API key in clear text to {parts.hostname} (plain http); "
+                "use https, or --allow-http-key on a network you trust"
+            )
 
     @classmethod
     def from_env(
@@ -47,14 +77,20 @@ class BackendSettings:
         api_key: str | None = None,
         **overrides: object,
     ) -> BackendSettings:
-        """Explicit arguments, then ARMS_EXTRACT_* and OPENAI_API_KEY, then the embedded default."""
+        """Explicit arguments, then ARMS_EXTRACT_*, then OPENAI_API_KEY for OpenAI, then the embedded default.
+
+        OPENAI_API_KEY goes to OpenAI only: a user's other server gets a key from `api_key`
+        (--api-key) or ARMS_EXTRACT_API_KEY, never the OpenAI key that happens to be set."""
         base_url = base_url or os.environ.get("ARMS_EXTRACT_BASE_URL") or None
         model = model or os.environ.get("ARMS_EXTRACT_MODEL") or None
-        api_key = api_key or os.environ.get("OPENAI_API_KEY") or None
-        if base_url is None and api_key and not os.environ.get("ARMS_EXTRACT_EMBEDDED"):
+        api_key = api_key or os.environ.get("ARMS_EXTRACT_API_KEY") or None
+        openai_key = os.environ.get("OPENAI_API_KEY") or None
+        if base_url is None and (api_key or openai_key) and not os.environ.get("ARMS_EXTRACT_EMBEDDED"):
             # A key and no server: the user means OpenAI itself.
             base_url = OPENAI_BASE_URL
             model = model or DEFAULT_OPENAI_MODEL
+        if api_key is None and base_url is not None and _is_openai(base_url):
+            api_key = openai_key
         return cls(base_url=base_url, model=model, api_key=api_key, **overrides)  # type: ignore[arg-type]
 
     @property
@@ -65,7 +101,7 @@ class BackendSettings:
     def backend_name(self) -> str:
         if self.base_url is None:
             return "embedded"
-        if self.base_url.rstrip("/") == OPENAI_BASE_URL:
+        if _is_openai(self.base_url):
             return "openai"
         return "openai-compatible"
 

@@ -22,7 +22,7 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.v2.core.function_calls import response_schema
 
-from ._attempt import _Attempt, _CallLog, _combine, _describe_api_error, _salvage
+from ._attempt import _Attempt, _CallLog, _combine, _describe_api_error, _is_fatal, _salvage
 from ._errors import EmbeddedModelError, ExtractionFailed, one_line
 from ._secrets import register_secret
 from .answer import ArticleAnswer, grounded_in
@@ -284,7 +284,7 @@ class Extractor(_ExtractorBase):
         except InstructorRetryException as error:
             return self._store(key, _salvage(error, log))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
-            raise ExtractionFailed(_describe_api_error(error), log.usage()) from None
+            raise ExtractionFailed(_describe_api_error(error), log.usage(), fatal=_is_fatal(error)) from None
         return self._store(key, _Attempt(answer, log.usage(), log.notes))
 
     def close(self) -> None:
@@ -323,7 +323,8 @@ class AsyncExtractor(_ExtractorBase):
                 raise
             spent = failed.usage or Usage()
             attempts = self._with_spent(await self._attempts(requests, spent), spent)
-        return self._finish(article, attempts, settings, started)
+        # Grounding a long answer takes CPU time: in a thread, the other articles' requests go on.
+        return await asyncio.to_thread(self._finish, article, attempts, settings, started)
 
     async def _attempts(self, requests: list[tuple[str, dict[str, Any]]], spent: Usage) -> list[_Attempt]:
         done: list[_Attempt] = []
@@ -360,7 +361,7 @@ class AsyncExtractor(_ExtractorBase):
         except InstructorRetryException as error:
             return self._store(key, _salvage(error, log))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
-            raise ExtractionFailed(_describe_api_error(error), log.usage()) from None
+            raise ExtractionFailed(_describe_api_error(error), log.usage(), fatal=_is_fatal(error)) from None
         return self._store(key, _Attempt(answer, log.usage(), log.notes))
 
     async def aclose(self) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .injection import find_injections, without_injections
+
 
 def prompts_dir() -> Path:
     packaged = resources.files("arms_extract") / "prompts"
@@ -44,8 +46,12 @@ def render(name: str, **values: object) -> str:
 
 
 def extraction_messages(text: str) -> list[dict[str, str]]:
-    """Instructions first and the article last, so servers can reuse the cached prefix."""
+    """Instructions first and the article last, so servers can reuse the cached prefix.
+
+    The article is shown without the stretches that address the model (injection.py): every
+    path to a model (run, extract, batch files) builds its messages here."""
+    shown = without_injections(text, find_injections(text))
     return [
         {"role": "system", "content": render("system.jinja")},
-        {"role": "user", "content": render("user.jinja", text=text)},
+        {"role": "user", "content": render("user.jinja", text=shown)},
     ]
