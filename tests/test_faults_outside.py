@@ -4,6 +4,7 @@ OpenAI-compatible server of fake_openai_server.py on 127.0.0.1, real files."""
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -605,3 +606,42 @@ def test_a_long_article_may_hold_more_records_than_one_answer(tmp_path: Path) ->
     [record] = json.loads(result.stdout)
     assert len(fake.requests) >= 2
     assert len(record["sales"]) > MAX_SALES
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A 512 KiB file system of its own (needs root, as CI has), unmounted after the test."""
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_is_one_clear_error_and_keeps_what_was_written(tmp_path: Path, small_disk: Path) -> None:
+    inputs = write_articles(tmp_path / "in", 1)
+    out = small_disk / "out"
+    with fake_openai_server(completion(ANSWER)) as fake:
+        args = ("run", str(inputs), "--out", str(out), "--base-url", fake.url, "--no-cache")
+        assert cli(tmp_path, *args).returncode == 0
+        with (small_disk / "filler").open("wb", buffering=0) as filler, suppress(OSError):
+            while True:  # take every byte that is left
+                filler.write(b"\0" * 4096)
+        write_articles(inputs, 40)
+        full = cli(tmp_path, *args)
+    assert full.returncode == 2 and "Traceback" not in full.stderr, full.stderr[-2000:]
+    [line] = [line for line in full.stderr.splitlines() if line.startswith("error:")]
+    assert str(out) in line and ("full" in line or "No space" in line)
+    exported = cli(tmp_path, "export", str(out), "--csv")
+    assert exported.returncode == 2 and "Traceback" not in exported.stderr, exported.stderr[-2000:]
+    [line] = [line for line in exported.stderr.splitlines() if line.startswith("error:")]
+    assert str(out) in line
+    (small_disk / "filler").unlink()
+    rows = jsonl(out / "articles.jsonl") if (out / "articles.jsonl").exists() else []
+    assert rows and rows[0]["status"] == "ok"  # the first run's article is still there

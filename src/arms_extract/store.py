@@ -403,19 +403,30 @@ def _alive(pid: int) -> bool:
 
 
 class _atomic:
-    """Write to a temporary file beside `path` and rename it over `path` on success."""
+    """Write to a temporary file beside `path` and rename it over `path` on success.
+
+    A failure to write (a full disk, a read-only folder) is a StoreError naming the file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
     def __enter__(self):  # type: ignore[no-untyped-def]
-        self.handle = self.tmp.open("w", encoding="utf-8", newline="")
+        try:
+            self.handle = self.tmp.open("w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot be written ({_reason(exc)})") from None
         return self.handle
 
     def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
-        self.handle.close()
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
+        try:
+            self.handle.close()
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+        except OSError as error:
             self.tmp.unlink(missing_ok=True)
+            raise StoreError(f"{self.path}: cannot be written ({_reason(error)})") from None
+        if exc_type is not None:
+            self.tmp.unlink(missing_ok=True)
+            if issubclass(exc_type, OSError):
+                raise StoreError(f"{self.path}: cannot be written ({_reason(exc)})") from None
