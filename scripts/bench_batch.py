@@ -36,14 +36,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from arms_extract import Article, BackendSettings  # noqa: E402
-from arms_extract._attempt import _Attempt  # noqa: E402
-from arms_extract._transport import RetryPolicy  # noqa: E402
-from arms_extract.answer import ArticleAnswer  # noqa: E402
-from arms_extract.batch import RunOptions, run_batch  # noqa: E402
+from arms_extract.backends._attempt import _Attempt  # noqa: E402
+from arms_extract.backends._transport import RetryPolicy  # noqa: E402
+from arms_extract.batch.run import RunOptions, run_batch  # noqa: E402
+from arms_extract.batch.store import RunStore  # noqa: E402
 from arms_extract.cache import AnswerCache  # noqa: E402
+from arms_extract.core.answer import ArticleAnswer  # noqa: E402
 from arms_extract.pipeline import finish_extraction  # noqa: E402
 from arms_extract.records import Usage  # noqa: E402
-from arms_extract.store import RunStore  # noqa: E402
 from tests.canned import SALE_SENTENCE, tomahawk_answer  # noqa: E402
 from tests.fake_openai_server import Step, fake_openai_server  # noqa: E402
 
@@ -133,8 +133,8 @@ def http_ceiling(workers: int, latency: float, count: int) -> float:
     what the fake server and the network stack allow, the ceiling for the rows above."""
     import httpx2 as httpx
 
-    from arms_extract._transport import CONNECTION_LIMITS
-    from arms_extract.prompts import extraction_messages
+    from arms_extract.backends._transport import CONNECTION_LIMITS
+    from arms_extract.core.prompts import extraction_messages
 
     body = {"model": "fake", "messages": extraction_messages(SALE), "max_tokens": 2048, "temperature": 0.0}
 

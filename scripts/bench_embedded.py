@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from arms_extract import BackendSettings  # noqa: E402
-from arms_extract.batch import RunOptions, run_batch  # noqa: E402
+from arms_extract.batch.run import RunOptions, run_batch  # noqa: E402
 from arms_extract.cache import AnswerCache  # noqa: E402
 
 DSCA = ROOT.parent / "shared" / "eval" / "dsca_notices.jsonl"

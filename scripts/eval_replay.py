@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 import vcr  # noqa: E402
 
 from arms_extract import BackendSettings  # noqa: E402
-from arms_extract.eval_report import fmt, headline  # noqa: E402
-from arms_extract.evalset import load_gold  # noqa: E402
-from arms_extract.evaluate import run_eval, write_outputs  # noqa: E402
+from arms_extract.evaluation.evalset import load_gold  # noqa: E402
+from arms_extract.evaluation.report import fmt, headline  # noqa: E402
+from arms_extract.evaluation.runner import run_eval, write_outputs  # noqa: E402
 from tests.conftest import CASSETTES, EMBEDDED_MODEL, FIXTURES, REPLAY_URL, json_body_matcher  # noqa: E402
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from arms_extract.evalset import load_gold  # noqa: E402
+from arms_extract.evaluation.evalset import load_gold  # noqa: E402
 
 SEED = 20261122
 MAX_CHARS = 6000

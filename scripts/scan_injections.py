@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from arms_extract.injection import find_injections  # noqa: E402
+from arms_extract.core.injection import find_injections  # noqa: E402
 
 DEFAULT = sorted((ROOT.parent / "shared" / "eval").glob("*.jsonl"))
 

@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 import vcr  # noqa: E402
 
 from arms_extract import BackendSettings, Extraction, Extractor  # noqa: E402
-from arms_extract.inputs import read_articles  # noqa: E402
-from arms_extract.normalize import country_code, parse_money  # noqa: E402
+from arms_extract.batch.inputs import read_articles  # noqa: E402
+from arms_extract.core.normalize import country_code, parse_money  # noqa: E402
 from tests.conftest import EMBEDDED_MODEL, REPLAY_URL, json_body_matcher  # noqa: E402
 
 STATED_COST = re.compile(r"(?:estimated|total)[^$.]{0,40}(\$\s?[\d.,]+\s*(?:million|billion))", re.I)

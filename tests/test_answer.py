@@ -5,7 +5,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from arms_extract.answer import ArticleAnswer
+from arms_extract.core.answer import ArticleAnswer
 
 TEXT = "The United States has agreed to sell Japan 400 Tomahawk cruise missiles worth $2.35 billion."
 

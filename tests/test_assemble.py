@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from arms_extract.answer import ActorAnswer, ArticleAnswer, ClaimAnswer, ItemAnswer, SaleAnswer
-from arms_extract.assemble import assemble, merge_fragments
+from arms_extract.core.answer import ActorAnswer, ArticleAnswer, ClaimAnswer, ItemAnswer, SaleAnswer
+from arms_extract.core.assemble import assemble, merge_fragments
 from arms_extract.records import ActorKind, Article, Stage
 
 from .conftest import seed_text

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from arms_extract import BackendSettings
-from arms_extract._transport import RetryPolicy
-from arms_extract.batch import RunOptions, expand_inputs, run_batch
+from arms_extract.backends._transport import RetryPolicy
+from arms_extract.batch.run import RunOptions, expand_inputs, run_batch
 from arms_extract.cache import AnswerCache
 
 from .canned import SALE_SENTENCE, tomahawk_answer

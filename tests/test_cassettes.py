@@ -10,7 +10,7 @@ import json
 import pytest
 
 from arms_extract import ActorKind, Extraction, Extractor, Span, Stage
-from arms_extract.inputs import read_articles
+from arms_extract.batch.inputs import read_articles
 
 from .conftest import FIXTURES, SEEDS, seed_text
 
@@ -233,7 +233,7 @@ def test_batch_file_round_trip(tmp_path, vcr_for_module) -> None:  # type: ignor
     import httpx2 as httpx
 
     from arms_extract import BackendSettings
-    from arms_extract.batchfile import collect, prepare
+    from arms_extract.batch.batchfile import collect, prepare
 
     from .conftest import EMBEDDED_MODEL, REPLAY_URL
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from arms_extract import BackendSettings, ExtractionFailed, Extractor
-from arms_extract._transport import RetryPolicy
-from arms_extract.chunking import split
+from arms_extract.backends._transport import RetryPolicy
+from arms_extract.core.chunking import split
 
 from .canned import EMPTY_ANSWER, SALE_SENTENCE, tomahawk_answer
 from .fake_openai_server import Step, completion, fake_openai_server

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from arms_extract import Extraction, Extractor, Stage
-from arms_extract.inputs import read_articles
-from arms_extract.normalize import country_code, parse_money
+from arms_extract.batch.inputs import read_articles
+from arms_extract.core.normalize import country_code, parse_money
 
 from .conftest import FIXTURES
 from .test_cassettes import assert_grounded

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from arms_extract import BackendSettings, EmbeddedModelError, EmbeddedServer
-from arms_extract import _model_file as model_file
-from arms_extract._transport import RetryPolicy
-from arms_extract.batch import RunOptions, run_batch
+from arms_extract.backends import _model_file as model_file
+from arms_extract.backends._transport import RetryPolicy
+from arms_extract.batch.run import RunOptions, run_batch
 
 from .fake_openai_server import Step, fake_openai_server
 from .test_batch import ANSWER, lines, write_articles

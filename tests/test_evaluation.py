@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from arms_extract.baseline import FlatAnswer, to_system_article
 from arms_extract.cli import app
-from arms_extract.evalset import GoldArticle, GoldLabel, load_gold, read_ids
-from arms_extract.scoring import PredictedSale, SystemArticle, gold_values, score
-from arms_extract.weapon_match import cluster_mentions, same_weapon
+from arms_extract.evaluation.baseline import FlatAnswer, to_system_article
+from arms_extract.evaluation.evalset import GoldArticle, GoldLabel, load_gold, read_ids
+from arms_extract.evaluation.scoring import PredictedSale, SystemArticle, gold_values, score
+from arms_extract.evaluation.weapon_match import cluster_mentions, same_weapon
 
 from .canned import SALE_SENTENCE, tomahawk_answer
 from .fake_openai_server import Step, fake_openai_server

@@ -18,9 +18,9 @@ import sys
 import pytest
 
 from arms_extract import BackendSettings
-from arms_extract.eval_report import headline
-from arms_extract.evalset import load_gold
-from arms_extract.evaluate import EvalRun, run_eval, write_outputs
+from arms_extract.evaluation.evalset import load_gold
+from arms_extract.evaluation.report import headline
+from arms_extract.evaluation.runner import EvalRun, run_eval, write_outputs
 
 from .conftest import FIXTURES, ROOT, _recording
 

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from arms_extract import BackendSettings, ExtractionFailed, Extractor
-from arms_extract._transport import RetryPolicy
+from arms_extract.backends._transport import RetryPolicy
 
 from .canned import tomahawk_answer
 from .fake_openai_server import Step, completion, fake_openai_server

@@ -582,7 +582,7 @@ def test_a_long_article_may_hold_more_records_than_one_answer(tmp_path: Path) ->
     """Item 2: each chunk's answer keeps to MAX_SALES; merged, a long article may hold more."""
     import re
 
-    from arms_extract.answer import MAX_SALES
+    from arms_extract.core.answer import MAX_SALES
 
     countries = ["Japan", "Poland", "Romania", "Greece", "Norway", "Finland", "Denmark", "Estonia", "Latvia"]
     filler = "Officials gave no further detail on the schedule of the programme. " * 60
@@ -645,3 +645,21 @@ def test_a_full_disk_is_one_clear_error_and_keeps_what_was_written(tmp_path: Pat
     (small_disk / "filler").unlink()
     rows = jsonl(out / "articles.jsonl") if (out / "articles.jsonl").exists() else []
     assert rows and rows[0]["status"] == "ok"  # the first run's article is still there
+
+
+def test_an_oversized_file_or_feed_line_fails_alone_before_it_is_read(tmp_path: Path) -> None:
+    from arms_extract.batch.inputs import MAX_FILE_BYTES
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * (MAX_FILE_BYTES + 1))
+    feed = tmp_path / "feed.jsonl"
+    huge_line = json.dumps({"id": "huge", "text": "b" * (MAX_FILE_BYTES + 1)})
+    feed.write_text(huge_line + "\n" + json.dumps({"id": "ok", "text": SALE_SENTENCE}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with fake_openai_server(completion(ANSWER)) as fake:
+        result = cli(tmp_path, "run", str(big), str(feed), "--out", str(out), "--base-url", fake.url)
+    assert result.returncode == 1 and len(fake.requests) == 1
+    rows = {r["source"]: r for r in jsonl(out / "articles.jsonl")}
+    assert "an article file may have" in rows[str(big)]["error"]
+    assert "a line longer than" in rows[f"{feed}:1"]["error"]
+    assert rows[f"{feed}:2"]["status"] == "ok"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from arms_extract.grounding import (
+from arms_extract.core.grounding import (
     extend_to_clause_end,
     find_all,
     ground,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import yaml
 
-from arms_extract.answer import ArticleAnswer, ItemAnswer, SaleAnswer
-from arms_extract.assemble import assemble
-from arms_extract.grounding import ground_item_name
-from arms_extract.injection import find_injections
-from arms_extract.prompts import extraction_messages
+from arms_extract.core.answer import ArticleAnswer, ItemAnswer, SaleAnswer
+from arms_extract.core.assemble import assemble
+from arms_extract.core.grounding import ground_item_name
+from arms_extract.core.injection import find_injections
+from arms_extract.core.prompts import extraction_messages
 from arms_extract.records import Article
 
 from .canned import SALE_SENTENCE, tomahawk_answer
@@ -102,7 +102,7 @@ def test_a_huge_answer_is_grounded_in_bounded_time() -> None:
     import random
     import time
 
-    from arms_extract.answer import ActorAnswer, ClaimAnswer
+    from arms_extract.core.answer import ActorAnswer, ClaimAnswer
 
     rng = random.Random(1)
     words = [f"w{rng.randint(0, 500)}" for _ in range(3000)]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from arms_extract.inputs import read_articles
+from arms_extract.batch.inputs import read_articles
 
 
 def one(path: Path):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from arms_extract.normalize import (
+from arms_extract.core.normalize import (
     category_of,
     country_code,
     country_in,

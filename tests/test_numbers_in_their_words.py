@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from arms_extract.answer import ArticleAnswer, ItemAnswer, SaleAnswer
-from arms_extract.assemble import assemble
-from arms_extract.normalize import parse_money, parse_quantity
+from arms_extract.core.answer import ArticleAnswer, ItemAnswer, SaleAnswer
+from arms_extract.core.assemble import assemble
+from arms_extract.core.normalize import parse_money, parse_quantity
 from arms_extract.records import Article
 
 

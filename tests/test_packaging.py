@@ -33,7 +33,7 @@ def test_wheel_ships_prompts(tmp_path: Path) -> None:
 
 
 def test_prompt_version_and_messages() -> None:
-    from arms_extract.prompts import extraction_messages, prompt_version
+    from arms_extract.core.prompts import extraction_messages, prompt_version
 
     assert prompt_version() == (ROOT / "prompts" / "VERSION").read_text().strip()
     system, user = extraction_messages("Japan buys 400 missiles.")

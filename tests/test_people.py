@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from arms_extract.grounding import ground
-from arms_extract.people import personal_name, quoted_people, stated_source, title_before
+from arms_extract.core.grounding import ground
+from arms_extract.core.people import personal_name, quoted_people, stated_source, title_before
 
 from .conftest import seed_text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx2 as httpx
 import pytest
 
-from arms_extract._transport import (
+from arms_extract.backends._transport import (
     AsyncRetryingTransport,
     RetryingTransport,
     RetryPolicy,
@@ -103,7 +103,7 @@ def test_instructors_async_validator_check_still_rejects_after_a_class_passed() 
     from instructor.v2.validation import async_validators
     from pydantic import BaseModel
 
-    import arms_extract.llm  # noqa: F401  (installs the memo)
+    import arms_extract.backends.llm  # noqa: F401  (installs the memo)
 
     check = async_validators.reject_async_validators
     assert getattr(check, "remembers_passes", False)

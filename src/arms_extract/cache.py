@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ._model_file import cache_dir
-from .answer import ArticleAnswer
-from .prompts import prompt_version
+from ._paths import cache_dir
+from .core.answer import ArticleAnswer
+from .core.prompts import prompt_version
 from .records import SCHEMA_VERSION, Usage
 
 _SCHEMA = """

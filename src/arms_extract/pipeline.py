@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import logging
 import threading
 import time
 from dataclasses import replace
@@ -22,26 +21,21 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.v2.core.function_calls import response_schema
 
-from ._attempt import _Attempt, _CallLog, _combine, _describe_api_error, _is_fatal, _salvage
 from ._errors import EmbeddedModelError, ExtractionFailed, one_line
 from ._secrets import register_secret
-from .answer import ArticleAnswer, grounded_in
-from .assemble import assemble
+from .backends._attempt import _Attempt, _CallLog, _combine, _describe_api_error, _is_fatal, _salvage
+from .backends.llm import BackendSettings, make_async_client, make_client
+from .backends.local_model import EmbeddedServer
 from .cache import AnswerCache, request_key
-from .chunking import split
-from .llm import BackendSettings, make_async_client, make_client
-from .local_model import EmbeddedServer
-from .prompts import extraction_messages, prompt_version
+from .core.answer import ArticleAnswer, grounded_in
+from .core.assemble import assemble
+from .core.chunking import split
+from .core.prompts import extraction_messages, prompt_version
 from .records import Article, Extraction, Provenance, Usage
 
 # instructor wraps a plain model in a new class on every call, which piles up classes and
 # their schemas without end; wrapped once here, it is used as it is.
 _RESPONSE_MODEL = response_schema(ArticleAnswer)
-
-# instructor logs every failed validation at ERROR; re-asks are expected here and
-# reported as warnings on the Extraction, so keep them off the user's terminal.
-logging.getLogger("instructor").addHandler(logging.NullHandler())
-logging.getLogger("instructor").propagate = False
 
 
 def as_article(text_or_article: str | Article, published: str | dt.date | None = None) -> Article:

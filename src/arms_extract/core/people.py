@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .records import Span
+from ..records import Span
 
 _SAYING = re.compile(
     r",?\s+(?:has\s+|had\s+)?(said|says|told|announced|stated|noted|added|warned|explained|"

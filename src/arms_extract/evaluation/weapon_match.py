@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .normalize import country_code
+from ..core.normalize import country_code
 
 _DESIGNATION = re.compile(r"(?<![\w-])([A-Za-z]{0,6}-?\s?\d+[A-Za-z0-9-]*|\d{3,})(?![\w])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")

@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from ._errors import EmbeddedModelError
+from .._errors import EmbeddedModelError
 from ._model_file import MODEL_NAME, ensure_model_file
 
 HOST = "127.0.0.1"

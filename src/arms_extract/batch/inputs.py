@@ -19,8 +19,8 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import InputError
-from .records import Article
+from .._errors import InputError
+from ..records import Article
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}

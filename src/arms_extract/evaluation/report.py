@@ -8,7 +8,7 @@ from .scoring import ATTRIBUTES, TOKEN_TAGS, SystemArticle, gold_values
 from .weapon_match import same_weapon
 
 if TYPE_CHECKING:
-    from .evaluate import EvalRun
+    from .runner import EvalRun
 
 # What issue #4 asks of the embedded 1.5B model on the evaluation subset.
 TARGETS: dict[str, float] = {

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import httpx2 as httpx
 import instructor
 
+from .._errors import ConfigError
 from ._chat import AsyncChatCompletions, ChatCompletions
-from ._errors import ConfigError
 from ._transport import RetryPolicy
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -112,6 +112,9 @@ class BackendSettings:
 def _check_async_validators_once() -> None:
     """Make instructor's async-validator check look at each response class once.
 
+    Done when the first client is made, not at import: importing arms-extract changes no
+    other library.
+
     instructor looks through the whole response model for async validators about five times per
     request: 2 ms of CPU per article, a fifth of what a batch spends in its client. Whether a
     class has one does not change, so a class that passed once is not looked through again.
@@ -139,11 +142,9 @@ def _check_async_validators_once() -> None:
         patch.reject_async_validators = reject_async_validators
 
 
-_check_async_validators_once()
-
-
 def make_client(settings: BackendSettings, transport: httpx.BaseTransport | None = None) -> instructor.Instructor:
     """instructor over our chat-completions post; `.client.close()` closes its connections."""
+    _check_async_validators_once()
     chat = ChatCompletions(settings, transport)
     create = instructor.patch(create=chat.create, mode=settings.mode)
     return instructor.Instructor(client=chat, create=create, mode=settings.mode)
@@ -152,6 +153,7 @@ def make_client(settings: BackendSettings, transport: httpx.BaseTransport | None
 def make_async_client(
     settings: BackendSettings, transport: httpx.AsyncBaseTransport | None = None
 ) -> instructor.AsyncInstructor:
+    _check_async_validators_once()
     chat = AsyncChatCompletions(settings, transport)
     create = instructor.patch(create=chat.create, mode=settings.mode)
     return instructor.AsyncInstructor(client=chat, create=create, mode=settings.mode)

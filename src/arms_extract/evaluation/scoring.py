@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.normalize import country_code, country_in, country_words, parse_money, parse_quantity
+from ..records import Extraction, Sale, Span
 from .evalset import GoldArticle
-from .normalize import country_code, country_in, country_words, parse_money, parse_quantity
-from .records import Extraction, Sale, Span
 from .weapon_match import cluster_mentions, same_weapon
 
 ATTRIBUTES = ("buyer_country", "seller_country", "weapon", "quantity", "price")

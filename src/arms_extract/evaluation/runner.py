@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import ArmsExtractError, EmbeddedModelError
-from ._workers import run_limited
+from .._errors import ArmsExtractError, EmbeddedModelError
+from .._workers import run_limited
+from ..backends.llm import BackendSettings, make_async_client
+from ..cache import AnswerCache
+from ..pipeline import AsyncExtractor
+from ..records import Article
 from .baseline import run_baseline
-from .cache import AnswerCache
-from .eval_report import render_report
 from .evalset import GoldArticle
-from .llm import BackendSettings, make_async_client
-from .pipeline import AsyncExtractor
-from .records import Article
+from .report import render_report
 from .scoring import SystemArticle, failed, from_extraction, score
 
 SYSTEMS = ("pipeline", "baseline")

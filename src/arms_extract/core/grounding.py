@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .records import Span
+from ..records import Span
 
 _QUOTES = str.maketrans(
     {

@@ -19,15 +19,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ._attempt import _Attempt
-from ._errors import ExtractionFailed, RecordRejected
-from .answer import ArticleAnswer
-from .chunking import split
+from .._errors import ExtractionFailed, RecordRejected
+from ..backends._attempt import _Attempt
+from ..backends.llm import BackendSettings
+from ..core.answer import ArticleAnswer
+from ..core.chunking import split
+from ..core.prompts import extraction_messages
+from ..pipeline import chunk_chars_for, finish_extraction
+from ..records import Article, Usage
 from .inputs import article_identity, expand_inputs, iter_items
-from .llm import BackendSettings
-from .pipeline import chunk_chars_for, finish_extraction
-from .prompts import extraction_messages
-from .records import Article, Usage
 from .store import RunStore
 
 DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"

@@ -19,7 +19,7 @@ def prompts_dir() -> Path:
     packaged = resources.files("arms_extract") / "prompts"
     if packaged.is_dir():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[2] / "prompts"
+    checkout = Path(__file__).resolve().parents[3] / "prompts"
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(f"prompt templates not found in {packaged} nor {checkout}")

@@ -16,10 +16,10 @@ import openai
 from instructor.core.exceptions import InstructorError
 from pydantic import BaseModel
 
-from ._attempt import _describe_api_error
-from .llm import BackendSettings
-from .normalize import country_in
-from .prompts import render
+from ..backends._attempt import _describe_api_error
+from ..backends.llm import BackendSettings
+from ..core.normalize import country_in
+from ..core.prompts import render
 from .scoring import PRICE_TOLERANCE, PredictedSale, SystemArticle, failed
 
 BASELINE_MAX_TOKENS = 1024  # ten flat sales fit in a few hundred tokens; a looping list is cut here

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import pycountry
 
-from .records import DatePrecision, Stage
+from ..records import DatePrecision, Stage
 
 # --- countries -------------------------------------------------------------
 

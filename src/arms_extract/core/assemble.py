@@ -13,6 +13,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
+from ..records import (
+    Actor,
+    ActorKind,
+    Article,
+    Claim,
+    DateValue,
+    Item,
+    Money,
+    Sale,
+    Span,
+    Stage,
+)
 from .answer import ActorAnswer, ArticleAnswer, ClaimAnswer, SaleAnswer
 from .grounding import (
     FoldedText,
@@ -47,18 +59,6 @@ from .normalize import (
     variants_in,
 )
 from .people import personal_name, quoted_people, stated_source, title_before
-from .records import (
-    Actor,
-    ActorKind,
-    Article,
-    Claim,
-    DateValue,
-    Item,
-    Money,
-    Sale,
-    Span,
-    Stage,
-)
 
 _R = TypeVar("_R")
 _OPEN_QUOTES = "\u201c\u00ab"

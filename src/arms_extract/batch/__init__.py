@@ -1,0 +1,1 @@
+"""Many articles: reading inputs, the run's store, `run`, and provider batch files."""

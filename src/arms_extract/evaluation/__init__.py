@@ -1,0 +1,1 @@
+"""Measuring quality: gold sets, scoring, weapon matching, the baseline, the runner and its report."""
