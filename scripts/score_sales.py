@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 from collections import Counter
@@ -28,9 +27,9 @@ import vcr  # noqa: E402
 from arms_extract import BackendSettings, Extraction, Extractor  # noqa: E402
 from arms_extract.batch.inputs import read_articles  # noqa: E402
 from arms_extract.core.normalize import country_code, parse_money  # noqa: E402
+from arms_extract.evaluation.evalset import STATED_COST  # noqa: E402
 from tests.conftest import EMBEDDED_MODEL, REPLAY_URL, json_body_matcher  # noqa: E402
 
-STATED_COST = re.compile(r"(?:estimated|total)[^$.]{0,40}(\$\s?[\d.,]+\s*(?:million|billion))", re.I)
 TITLE_BUYERS = {"dsca-257": "TWN", "dsca-306": "MEX", "dsca-335": "IRQ"}
 FIELDS = ("seller_country", "buyer_country", "value", "stage", "quantity")
 

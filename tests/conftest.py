@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 
 from arms_extract import BackendSettings, EmbeddedServer, Extractor
+from arms_extract.backends._model_file import MODEL_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 CASSETTES = ROOT / "cassettes"
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The name the embedded server reports; it is part of every recorded request body.
-EMBEDDED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+EMBEDDED_MODEL = MODEL_NAME
 REPLAY_URL = "http://127.0.0.1:9/v1"  # never contacted: VCR answers from the cassette
 
 

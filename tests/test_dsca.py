@@ -12,6 +12,7 @@ import pytest
 from arms_extract import Extraction, Extractor, Stage
 from arms_extract.batch.inputs import read_articles
 from arms_extract.core.normalize import country_code, parse_money
+from arms_extract.evaluation.evalset import STATED_COST
 
 from .conftest import FIXTURES
 from .test_cassettes import assert_grounded
@@ -29,7 +30,6 @@ DATASET_COUNTRY = {
     "dsca-228": "Greece",
     "dsca-219": "Saudi Arabia",
 }
-STATED_COST = re.compile(r"(?:estimated|total)[^$.]{0,40}(\$\s?[\d.,]+\s*(?:million|billion))", re.I)
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from ._transport import RetryPolicy
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 OPENAI_BASE_URL = "https://api.openai.com/v1"
+SERVER_WORKERS = 8  # requests in flight to a server by default (see README: throughput)
 
 
 def _loopback(host: str) -> bool:
@@ -96,6 +97,11 @@ class BackendSettings:
     @property
     def is_embedded(self) -> bool:
         return self.base_url is None
+
+    @property
+    def default_workers(self) -> int:
+        """Articles in flight when the user does not say: the embedded server's slots, else 8."""
+        return self.embedded_slots if self.is_embedded else SERVER_WORKERS
 
     @property
     def backend_name(self) -> str:

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from .._errors import ExtractionFailed, RecordRejected
 from ..backends._attempt import _Attempt
+from ..backends._model_file import MODEL_NAME
 from ..backends.llm import BackendSettings
 from ..core.answer import ArticleAnswer
 from ..core.chunking import split
@@ -30,7 +31,7 @@ from ..records import Article, Usage
 from .inputs import article_identity, expand_inputs, iter_items
 from .store import RunStore
 
-DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+DEFAULT_MODEL = MODEL_NAME  # the embedded model, which `prepare` plans for unless --model says otherwise
 
 
 def request_body(text: str, settings: BackendSettings) -> dict[str, Any]:

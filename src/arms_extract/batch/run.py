@@ -160,7 +160,7 @@ async def _run(
     started: float,
     on_article: ProgressCallback | None,
 ) -> None:
-    workers = options.workers or (settings.embedded_slots if settings.is_embedded else 8)
+    workers = options.workers or settings.default_workers
     last_export = time.monotonic()
     seen_texts: dict[str, str] = {}  # sha256 of text -> first source, to flag duplicates
     seen_identities: set[str] = set()

@@ -56,6 +56,7 @@ from .normalize import (
     quantity_before,
     resolve_date,
     stage_of,
+    text_before,
     variants_in,
 )
 from .people import personal_name, quoted_people, stated_source, title_before
@@ -451,7 +452,7 @@ class _Assembler:
         value = None
         v_span = self.ground(f"{path}.value", answer.value, anchor)
         if v_span is not None:
-            parsed_money = parse_money(v_span.text, self.text[max(0, v_span.start - 40) : v_span.start])
+            parsed_money = parse_money(v_span.text, text_before(self.text, v_span.start))
             if parsed_money is None:
                 self.warnings.append(f"dropped {path}.value {v_span.text!r}: not an amount of money")
             elif parsed_money.out_of_range:
@@ -541,7 +542,7 @@ class _Assembler:
         """A country word written on an item ("Chinese CH-4", "Russian-made S-400"), not the buyer's."""
         for item in items:
             name = item.evidence[0]
-            before = self.text[max(0, name.start - 40) : name.start]
+            before = text_before(self.text, name.start)
             candidates = []
             leading = _MAKER_BEFORE.search(before)
             if leading:

@@ -603,6 +603,15 @@ def _currency_of(phrase: str) -> str | None:
     return None
 
 
+# How far before a value or an item its hedge ("an estimated cost of", "up to") may be written.
+QUALIFIER_WINDOW = 40
+
+
+def text_before(text: str, start: int, window: int = QUALIFIER_WINDOW) -> str:
+    """The `window` characters before `start`: where a mention's qualifier is written."""
+    return text[max(0, start - window) : start]
+
+
 def mentions_money(phrase: str) -> bool:
     """Whether a phrase has an amount and a currency, next to each other or not (see mentions_number)."""
     return bool(re.search(r"\d", phrase)) and _currency_of(phrase) is not None
@@ -640,7 +649,7 @@ def parse_money(phrase: str | None, context: str = "") -> ParsedMoney | None:
             currency = currency or _currency_of(word_after.group(2))
         if currency is None:
             continue
-        qualifier = qualifier_of(phrase) or qualifier_of(context[-40:])
+        qualifier = qualifier_of(phrase) or qualifier_of(context[-QUALIFIER_WINDOW:])
         plain = re.sub(r"[,\s]", "", number)
         amount = float(plain) if len(plain) <= _MAX_DIGITS + 3 else math.inf
         if multiplier:
@@ -862,7 +871,7 @@ _QUANTITY_BEFORE = re.compile(
 
 def quantity_before(text: str, position: int) -> tuple[int, int] | None:
     """(start, end) of a number written right before `position` ("up to 1,200 AIM-120D-3")."""
-    window_start = max(0, position - 40)
+    window_start = max(0, position - QUALIFIER_WINDOW)
     match = _QUANTITY_BEFORE.search(text[window_start:position])
     if not match:
         return None

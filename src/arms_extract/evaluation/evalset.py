@@ -29,6 +29,8 @@ _DSCA_COST = re.compile(
     r"(?:approximately )?(\$\s?[\d.,]+\s*(?:million|billion))",
     re.IGNORECASE,
 )
+# A DSCA notice's own statement of its total ("estimated ... $X billion"), as scripts and tests read it.
+STATED_COST = re.compile(r"(?:estimated|total)[^$.]{0,40}(\$\s?[\d.,]+\s*(?:million|billion))", re.I)
 _TITLE_SPLIT = re.compile(r"\s+[-\u2013\u2014]\s+")
 
 

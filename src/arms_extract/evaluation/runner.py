@@ -64,7 +64,7 @@ async def run_eval(
     progress: Progress | None = None,
 ) -> EvalRun:
     run = EvalRun(dataset=dataset, golds=golds)
-    workers = workers or (settings.embedded_slots if settings.is_embedded else 8)
+    workers = workers or settings.default_workers
     async with AsyncExtractor(settings=settings, cache=cache) as extractor:
         pipeline: dict[str, SystemArticle] = {}
         run.answers["pipeline"] = pipeline

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.normalize import country_code, country_in, country_words, parse_money, parse_quantity
+from ..core.normalize import country_code, country_in, country_words, parse_money, parse_quantity, text_before
 from ..records import Extraction, Sale, Span
 from .evalset import GoldArticle
 from .weapon_match import cluster_mentions, same_weapon
@@ -188,7 +188,7 @@ def gold_values(gold: GoldArticle) -> GoldValues:
             quantities.add(parsed.value)
     prices: list[tuple[float, str]] = []
     for label in gold.values("Price"):
-        context = gold.text[max(0, label.start - 40) : label.start] if label.has_span else ""
+        context = text_before(gold.text, label.start) if label.has_span else ""
         money = parse_money(label.text, context)
         if money is None:
             unreadable += 1
