@@ -19,23 +19,18 @@ from typing import Any
 import httpx2 as httpx
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from instructor.v2.core.function_calls import response_schema
 
 from ._errors import EmbeddedModelError, ExtractionFailed, one_line
 from ._secrets import register_secret
 from .backends._attempt import _Attempt, _CallLog, _combine, _describe_api_error, _is_fatal, _salvage
 from .backends.llm import BackendSettings, make_async_client, make_client
 from .backends.local_model import EmbeddedServer
+from .backends.planner import plan_requests
 from .cache import AnswerCache, request_key
-from .core.answer import ArticleAnswer, grounded_in
+from .core.answer import grounded_in
 from .core.assemble import assemble
-from .core.chunking import split
-from .core.prompts import extraction_messages, prompt_version
+from .core.prompts import prompt_version
 from .records import Article, Extraction, Provenance, Usage
-
-# instructor wraps a plain model in a new class on every call, which piles up classes and
-# their schemas without end; wrapped once here, it is used as it is.
-_RESPONSE_MODEL = response_schema(ArticleAnswer)
 
 
 def as_article(text_or_article: str | Article, published: str | dt.date | None = None) -> Article:
@@ -50,23 +45,6 @@ def as_article(text_or_article: str | Article, published: str | dt.date | None =
 
 
 MAX_SERVER_RESTARTS = 1
-DEFAULT_CHUNK_CHARS = 24_000  # for servers whose context we cannot see; BackendSettings.chunk_chars overrides
-SYSTEM_PROMPT_TOKENS = 1000  # the instructions and example, measured at about 900
-CHARS_PER_TOKEN = 3.5  # English news with names and numbers; a little under 4 to be safe
-
-
-def max_article_chars(n_ctx: int, completion_tokens: int) -> int:
-    """How long an article fits the context beside the instructions and the answer."""
-    return int((n_ctx - SYSTEM_PROMPT_TOKENS - completion_tokens) * CHARS_PER_TOKEN)
-
-
-def chunk_chars_for(settings: BackendSettings, n_ctx: int | None) -> int:
-    """Characters per request: the setting, else what the server's context holds, else a default."""
-    if settings.chunk_chars is not None:
-        return settings.chunk_chars
-    if n_ctx is not None:
-        return max_article_chars(n_ctx, settings.max_completion_tokens)
-    return DEFAULT_CHUNK_CHARS
 
 
 def _as_date(value: str | dt.date | None) -> dt.date | None:
@@ -156,24 +134,8 @@ class _ExtractorBase:
         return self.settings.with_server(base_url, self.settings.model or self._server.model_name)
 
     def _requests(self, article: Article, settings: BackendSettings) -> list[tuple[str, dict[str, Any]]]:
-        """(chunk text, request) per chunk; an article that fits the context is one chunk, sent whole."""
-        chunks = split(article.text, chunk_chars_for(settings, self._server.n_ctx if self._server else None))
-        if len(chunks) > settings.max_chunks:
-            raise ExtractionFailed(
-                f"the article has {len(article.text):,} characters, {len(chunks)} chunks of the "
-                f"model's context; the limit is {settings.max_chunks} chunks (--max-chunks)"
-            )
-        return [(chunk.text, self._request(chunk.text, settings)) for chunk in chunks]
-
-    def _request(self, text: str, settings: BackendSettings) -> dict[str, Any]:
-        return {
-            "model": settings.model or "default",
-            "messages": extraction_messages(text),
-            "response_model": _RESPONSE_MODEL,
-            "max_retries": settings.max_reasks,
-            "temperature": settings.temperature,
-            "max_tokens": settings.max_completion_tokens,
-        }
+        """(chunk text, call) per chunk, sized to the embedded server's context when there is one."""
+        return plan_requests(article, settings, self._server.n_ctx if self._server else None)
 
     def _cached(self, request: dict[str, Any]) -> tuple[str | None, _Attempt | None]:
         """(cache key, cached attempt or None); no key when there is no cache."""

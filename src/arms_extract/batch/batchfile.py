@@ -23,10 +23,9 @@ from .._errors import ExtractionFailed, RecordRejected
 from ..backends._attempt import _Attempt
 from ..backends._model_file import MODEL_NAME
 from ..backends.llm import BackendSettings
+from ..backends.planner import extraction_call, plan_requests, wire_body, with_model
 from ..core.answer import ArticleAnswer
-from ..core.chunking import split
-from ..core.prompts import extraction_messages
-from ..pipeline import chunk_chars_for, finish_extraction
+from ..pipeline import finish_extraction
 from ..records import Article, Usage
 from .inputs import article_identity, expand_inputs, iter_items
 from .store import RunStore
@@ -35,17 +34,8 @@ DEFAULT_MODEL = MODEL_NAME  # the embedded model, which `prepare` plans for unle
 
 
 def request_body(text: str, settings: BackendSettings) -> dict[str, Any]:
-    """The chat-completions body a live run sends for `text` (instructor, Mode.JSON_SCHEMA)."""
-    return {
-        "messages": extraction_messages(text),
-        "model": settings.model or DEFAULT_MODEL,
-        "max_tokens": settings.max_completion_tokens,
-        "response_format": {
-            "type": "json_schema",
-            "json_schema": {"name": ArticleAnswer.__name__, "schema": ArticleAnswer.model_json_schema()},
-        },
-        "temperature": settings.temperature,
-    }
+    """The chat-completions body a live run sends for `text` (one planner for both)."""
+    return wire_body(extraction_call(text, with_model(settings, DEFAULT_MODEL)))
 
 
 def sidecar_path(requests: Path) -> Path:
@@ -62,7 +52,7 @@ class Prepared:
 def prepare(inputs: Iterable[str | Path], out: Path, settings: BackendSettings) -> Prepared:
     """Write request lines to `out` and the articles to its sidecar; return counts and input errors."""
     expanded = expand_inputs(inputs)
-    chunk_chars = chunk_chars_for(settings, None)
+    settings = with_model(settings, DEFAULT_MODEL)
     result = Prepared()
     with (
         out.open("w", encoding="utf-8") as requests,
@@ -72,24 +62,28 @@ def prepare(inputs: Iterable[str | Path], out: Path, settings: BackendSettings) 
             if item.article is None:
                 result.errors.append(str(item.error))
                 continue
-            chunks = split(item.article.text, chunk_chars)
+            try:
+                planned = plan_requests(item.article, settings, None)
+            except ExtractionFailed as too_long:
+                result.errors.append(f"{item.source}: {too_long}")
+                continue
             articles.write(
                 json.dumps(
                     {
                         "key": item.source,
                         "file": item.file,
-                        "chunks": len(chunks),
+                        "chunks": len(planned),
                         "article": item.article.model_dump(mode="json"),
                     }
                 )
                 + "\n"
             )
-            for index, chunk in enumerate(chunks):
+            for index, (_, call) in enumerate(planned):
                 line = {
                     "custom_id": f"{item.source}#{index}",
                     "method": "POST",
                     "url": "/v1/chat/completions",
-                    "body": request_body(chunk.text, settings),
+                    "body": wire_body(call),
                 }
                 requests.write(json.dumps(line, ensure_ascii=False) + "\n")
                 result.requests += 1
@@ -143,7 +137,7 @@ def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSetti
             except (ValueError, KeyError, TypeError, RecursionError):
                 # A truncated or foreign line: its chunk has no result, so its article is listed to re-run.
                 outcome.unreadable.append(f"{results}:{number}: not a result line (invalid JSON or no custom_id)")
-    chunk_chars = chunk_chars_for(settings, None)
+    settings = with_model(settings, DEFAULT_MODEL)
     model = settings.model or DEFAULT_MODEL
     backend = settings.with_server("http://batch/v1", model).backend_name  # results came from some server
     store = RunStore(out_dir, lock=True)
@@ -153,7 +147,7 @@ def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSetti
         key, article = entry["key"], Article.model_validate(entry["article"])
         attempts: list[_Attempt] = []
         problem = None
-        for index, chunk in enumerate(split(article.text, chunk_chars)):
+        for index, (chunk_text, _) in enumerate(plan_requests(article, settings, None)):
             result = answers.get(f"{key}#{index}")
             if result is None:
                 problem = f"no result for chunk {index}"
@@ -163,7 +157,7 @@ def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSetti
                 problem = problem or "empty answer"
                 break
             try:
-                answer = ArticleAnswer.model_validate_json(content, context={"text": chunk.text})
+                answer = ArticleAnswer.model_validate_json(content, context={"text": chunk_text})
             except ValidationError as error:
                 problem = f"the answer failed validation: {error.errors()[0]['msg'][:200]}"
                 break
