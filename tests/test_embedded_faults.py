@@ -12,6 +12,7 @@ import pytest
 from arms_extract import BackendSettings, EmbeddedModelError, EmbeddedServer
 from arms_extract.backends import _model_file as model_file
 from arms_extract.backends._transport import RetryPolicy
+from arms_extract.backends.backend import EmbeddedBackend
 from arms_extract.batch.run import RunOptions, run_batch
 
 from .fake_openai_server import Step, fake_openai_server
@@ -94,17 +95,14 @@ class DyingServer:
         self._context = self._fake = self.base_url = None
 
 
-def test_server_dying_mid_batch_is_restarted_once_then_the_rest_fail_clearly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_server_dying_mid_batch_is_restarted_once_then_the_rest_fail_clearly(tmp_path: Path) -> None:
     write_articles(tmp_path / "in", 8)
     server = DyingServer(answers_per_life=3)
     fast = RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.02)
     settings = BackendSettings(retry=fast, timeout=2)  # no base_url: the embedded backend
-    monkeypatch.setattr("arms_extract.pipeline.EmbeddedServer", lambda parallel: server)
-    summary = asyncio.run(
-        run_batch([tmp_path / "in"], tmp_path / "out", settings, RunOptions(workers=1, use_cache=False))
-    )
+    options = RunOptions(workers=1, use_cache=False, backend=EmbeddedBackend(server))  # type: ignore[arg-type]
+    summary = asyncio.run(run_batch([tmp_path / "in"], tmp_path / "out", settings, options))
+    server.stop()  # the caller's server: the run leaves it to the caller
     rows = {Path(r["key"]).name: r for r in lines(tmp_path / "out" / "articles.jsonl")}
     assert server.restarts == 1
     assert summary.ok == 6
@@ -127,16 +125,13 @@ class ServerDyingAfterAReAsk(DyingServer):
         return super().start()
 
 
-def test_an_article_tried_again_after_a_restart_is_charged_both_tries(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_article_tried_again_after_a_restart_is_charged_both_tries(tmp_path: Path) -> None:
     write_articles(tmp_path / "in", 1)
     server = ServerDyingAfterAReAsk(answers_per_life=1)
     settings = BackendSettings(retry=RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.02), timeout=2)
-    monkeypatch.setattr("arms_extract.pipeline.EmbeddedServer", lambda parallel: server)
-    summary = asyncio.run(
-        run_batch([tmp_path / "in"], tmp_path / "out", settings, RunOptions(workers=1, use_cache=False))
-    )
+    options = RunOptions(workers=1, use_cache=False, backend=EmbeddedBackend(server))  # type: ignore[arg-type]
+    summary = asyncio.run(run_batch([tmp_path / "in"], tmp_path / "out", settings, options))
+    server.stop()  # the caller's server: the run leaves it to the caller
     assert (summary.ok, server.restarts) == (1, 1)
     [row] = lines(tmp_path / "out" / "articles.jsonl")
     # First try: an answer (100 + 20 tokens) and its re-ask, which died with the server;
@@ -151,17 +146,13 @@ def test_a_cached_batch_never_starts_the_embedded_server(tmp_path: Path, monkeyp
     write_articles(tmp_path / "in", 3)
     cache = AnswerCache(tmp_path / "cache.sqlite")
     settings = BackendSettings(retry=RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.02), timeout=2)
-    starts: list[int] = []
-
-    def server_factory(parallel: int) -> DyingServer:
-        starts.append(parallel)
-        return DyingServer(answers_per_life=100)
-
-    monkeypatch.setattr("arms_extract.pipeline.EmbeddedServer", server_factory)
-    options = RunOptions(workers=1, cache=cache)
+    server = DyingServer(answers_per_life=100)
+    options = RunOptions(workers=1, cache=cache, backend=EmbeddedBackend(server))  # type: ignore[arg-type]
     first = asyncio.run(run_batch([tmp_path / "in"], tmp_path / "out1", settings, options))
-    servers_after_first = list(starts)
+    started_for_the_first = server.base_url is not None
     monkeypatch.setattr(DyingServer, "start", lambda self: pytest.fail("the server was started"))
     second = asyncio.run(run_batch([tmp_path / "in"], tmp_path / "out2", settings, options))
+    monkeypatch.undo()
+    server.stop()
     assert (first.ok, second.ok, second.cached) == (3, 3, 3)
-    assert len(servers_after_first) == 1
+    assert started_for_the_first and server.restarts == 0

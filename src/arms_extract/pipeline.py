@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import threading
 import time
 from dataclasses import replace
 from types import TracebackType
@@ -20,9 +19,10 @@ import httpx2 as httpx
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
-from ._errors import EmbeddedModelError, ExtractionFailed, one_line
+from ._errors import ExtractionFailed, one_line
 from ._secrets import register_secret
 from .backends._attempt import _Attempt, _CallLog, _combine, _describe_api_error, _is_fatal, _salvage
+from .backends.backend import Backend, backend_for
 from .backends.llm import BackendSettings, make_async_client, make_client
 from .backends.local_model import EmbeddedServer
 from .backends.planner import plan_requests
@@ -42,9 +42,6 @@ def as_article(text_or_article: str | Article, published: str | dt.date | None =
     text = text_or_article
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return Article(id=digest, text=text, published=_as_date(published))
-
-
-MAX_SERVER_RESTARTS = 1
 
 
 def _as_date(value: str | dt.date | None) -> dt.date | None:
@@ -89,53 +86,33 @@ class _ExtractorBase:
         *,
         settings: BackendSettings | None = None,
         server: EmbeddedServer | None = None,
+        backend: Backend | None = None,
         cache: AnswerCache | None = None,
         refresh: bool = False,
     ) -> None:
-        """`cache` keeps answers across runs; `refresh` asks the model again and overwrites them."""
+        """`backend` is the seam to the model server (by default the one `settings` name; `server`
+        an embedded server of the caller's); `cache` keeps answers across runs; `refresh` asks the
+        model again and overwrites them."""
         self.settings = settings or BackendSettings.from_env(base_url, model, api_key)
         self.cache = cache
         self.refresh = refresh
         register_secret(self.settings.api_key)
-        self._server = server if self.settings.is_embedded else None
-        if self.settings.is_embedded and self._server is None:
-            self._server = EmbeddedServer(parallel=self.settings.embedded_slots)
-        self._owns_server = server is None
-        self._recover_lock = threading.Lock()
+        self.backend = backend if backend is not None else backend_for(self.settings, server)
 
     def _recover(self) -> bool:
-        """After a failed call: if the embedded server died, start it again, once per extractor.
-
-        True when the article is worth trying again; raises EmbeddedModelError when
-        the server died after its one restart, so a batch stops sending to it.
-        """
-        server = self._server
-        if server is None:
-            return False
-        with self._recover_lock:
-            if server.alive():
-                return server.restarts > 0
-            if server.restarts >= MAX_SERVER_RESTARTS:
-                raise EmbeddedModelError(f"the embedded model server died again after {server.restarts} restart(s)")
-            server.restart()
-            return True
+        return self.backend.recover()
 
     def _planned_settings(self) -> BackendSettings:
         """The settings requests are built with, the model named, without starting anything."""
-        if self._server is None:
-            return self.settings
-        return replace(self.settings, model=self.settings.model or self._server.model_name)
+        return self.backend.planned(self.settings)
 
     def _resolved_settings(self) -> BackendSettings:
         """Settings pointing at a running server (starting the embedded one if needed)."""
-        if self._server is None:
-            return self.settings
-        base_url = self._server.start()
-        return self.settings.with_server(base_url, self.settings.model or self._server.model_name)
+        return self.backend.running(self.settings)
 
     def _requests(self, article: Article, settings: BackendSettings) -> list[tuple[str, dict[str, Any]]]:
         """(chunk text, call) per chunk, sized to the embedded server's context when there is one."""
-        return plan_requests(article, settings, self._server.n_ctx if self._server else None)
+        return plan_requests(article, settings, self.backend.n_ctx)
 
     def _cached(self, request: dict[str, Any]) -> tuple[str | None, _Attempt | None]:
         """(cache key, cached attempt or None); no key when there is no cache."""
@@ -187,8 +164,7 @@ class _ExtractorBase:
         return [replace(attempts[0], usage=attempts[0].usage + spent), *attempts[1:]]
 
     def _stop_server(self) -> None:
-        if self._server is not None and self._owns_server:
-            self._server.stop()
+        self.backend.stop()
 
 
 class Extractor(_ExtractorBase):
@@ -308,7 +284,7 @@ class AsyncExtractor(_ExtractorBase):
             return hit
         # Only the embedded server may need starting (in a thread: it takes seconds); a server's
         # settings are at hand, and a hop through a thread per request slows a big batch.
-        settings = self.settings if self._server is None else await asyncio.to_thread(self._resolved_settings)
+        settings = await asyncio.to_thread(self._resolved_settings) if self.backend.starts else self.settings
         self._async_client_for(settings)
         log = _CallLog()
         try:

@@ -27,6 +27,7 @@ from .._errors import (
     one_line,
 )
 from .._workers import run_limited
+from ..backends.backend import Backend
 from ..backends.llm import BackendSettings
 from ..cache import AnswerCache
 from ..pipeline import AsyncExtractor
@@ -57,6 +58,7 @@ class RunOptions:
     max_tokens_per_article: int | None = None
     cache: AnswerCache | None = None  # None with use_cache: the user cache directory
     follow_links: bool = False  # read files that links in an input folder point to outside it
+    backend: Backend | None = None  # None: the server the settings name (the seam tests use)
 
 
 @dataclass
@@ -183,7 +185,8 @@ async def _run(
         store.write_failed(key, article_id, item.source, error, spent, file=item.file)
         finish(item.source, error)
 
-    async with AsyncExtractor(settings=settings, cache=cache, refresh=options.refresh) as extractor:
+    extractor = AsyncExtractor(settings=settings, backend=options.backend, cache=cache, refresh=options.refresh)
+    async with extractor:
 
         async def handle(item: ArticleOrError) -> None:
             if item.article is None:
