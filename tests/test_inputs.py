@@ -80,3 +80,20 @@ def test_utf8_bom_and_non_ascii_survive(tmp_path: Path) -> None:
     path = tmp_path / "bom.txt"
     path.write_bytes("\ufeffMüller sagte: «Straße frei».".encode())
     assert one(path).article.text == "Müller sagte: «Straße frei»."
+
+
+def test_an_empty_feed_is_an_error_not_silence(tmp_path: Path) -> None:
+    feed = tmp_path / "empty.jsonl"
+    feed.write_text("\n\n", encoding="utf-8")
+    [item] = list(read_articles(feed))
+    assert item.article is None and str(item.error) == f"{feed}: the file is empty"
+
+
+def test_a_link_loop_in_a_followed_folder_ends(tmp_path: Path) -> None:
+    from arms_extract.batch.inputs import expand_inputs
+
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text("An article.", encoding="utf-8")
+    (tmp_path / "news" / "again").symlink_to(tmp_path / "news", target_is_directory=True)
+    expanded = expand_inputs([tmp_path / "news"], follow_links=True)
+    assert [p.name for p in expanded.files] == ["a.txt"]

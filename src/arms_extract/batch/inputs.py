@@ -229,8 +229,10 @@ def count_lines(path: Path) -> int:
 
 def _jsonl_articles(path: Path) -> Iterator[ArticleOrError]:
     file = str(path)
+    seen = False
     try:
         for number, line in _jsonl_lines(path):
+            seen = seen or not isinstance(line, bytes) or bool(line.strip())
             where = f"{path}:{number}"
             if isinstance(line, InputError):
                 yield ArticleOrError(where, error=line, file=file, position=number)
@@ -251,6 +253,9 @@ def _jsonl_articles(path: Path) -> Iterator[ArticleOrError]:
             yield _parsed_line(decoded, where, file, number)
     except InputError as error:
         yield ArticleOrError(file, error=error, file=file)
+        return
+    if not seen:
+        yield ArticleOrError(file, error=InputError(f"{path}: the file is empty"), file=file)
 
 
 def _jsonl_text_articles(path: Path, text: str) -> Iterator[ArticleOrError]:
@@ -296,11 +301,14 @@ def _walk(folder: Path, follow_links: bool, skip: Path | None, expanded: Expande
     """Article files under `folder`, recursively; links out of it are not followed unless asked."""
     root = folder.resolve()
     found: list[Path] = []
+    visited: set[Path] = set()  # followed links may loop back to a folder already read
     for current, dirs, names in os.walk(folder, followlinks=follow_links):
         here = Path(current)
-        if skip is not None and _inside(here.resolve(), skip):
+        real = here.resolve()
+        if (skip is not None and _inside(real, skip)) or real in visited:
             dirs[:] = []
             continue
+        visited.add(real)
         for name in names:
             path = here / name
             if path.suffix.lower() not in TEXT_SUFFIXES | JSON_SUFFIXES:
