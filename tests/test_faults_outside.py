@@ -663,3 +663,14 @@ def test_an_oversized_file_or_feed_line_fails_alone_before_it_is_read(tmp_path: 
     assert "an article file may have" in rows[str(big)]["error"]
     assert "a line longer than" in rows[f"{feed}:1"]["error"]
     assert rows[f"{feed}:2"]["status"] == "ok"
+
+
+def test_a_cache_that_cannot_be_opened_is_left_alone_and_the_run_goes_on(tmp_path: Path) -> None:
+    inputs = write_articles(tmp_path / "in", 1)
+    blocked = tmp_path / "user-cache" / "answers.sqlite"
+    blocked.mkdir(parents=True)  # a folder where the cache file should be: not ours to move
+    with fake_openai_server(completion(ANSWER)) as fake:
+        result = cli(tmp_path, "run", str(inputs), "--out", str(tmp_path / "out"), "--base-url", fake.url)
+    assert result.returncode == 0, result.stderr
+    assert f"{blocked}: the answer cache cannot be used" in result.stderr and "running without it" in result.stderr
+    assert blocked.is_dir() and not list(blocked.parent.glob("answers.sqlite.corrupt*"))

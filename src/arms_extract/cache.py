@@ -70,11 +70,13 @@ class AnswerCache:
         try:
             self._db = self._open()
         except sqlite3.DatabaseError as exc:
-            if not self.path.exists() or isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            # Only a file that is not a database is set aside; a locked, unopenable or unwritable
+            # one is the user's to fix, and the run goes on without it.
+            if isinstance(exc, sqlite3.OperationalError) or not self.path.exists():
                 self._give_up(exc)
                 return
-            aside = self._set_aside()
             try:
+                aside = self._set_aside()
                 self._db = self._open()
             except (sqlite3.Error, OSError) as again:
                 self._give_up(again)
