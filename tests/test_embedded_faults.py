@@ -156,3 +156,16 @@ def test_a_cached_batch_never_starts_the_embedded_server(tmp_path: Path, monkeyp
     server.stop()
     assert (first.ok, second.ok, second.cached) == (3, 3, 3)
     assert started_for_the_first and server.restarts == 0
+
+
+def test_the_server_child_process_module_can_be_run() -> None:
+    """The embedded server runs `python -m SERVE_MODULE`: a module moved without it failed only
+    when a real model was started (CI's last step)."""
+    import subprocess
+    import sys
+
+    from arms_extract.backends import local_model
+
+    assert local_model.__name__ == local_model.SERVE_MODULE
+    shown = subprocess.run([sys.executable, "-m", local_model.SERVE_MODULE, "--help"], capture_output=True, text=True)
+    assert shown.returncode == 0 and "--model" in shown.stdout

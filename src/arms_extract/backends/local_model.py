@@ -30,6 +30,8 @@ from ._model_file import MODEL_NAME, ensure_model_file
 
 HOST = "127.0.0.1"
 DEFAULT_CTX = 8192
+# The module the server's child process runs (`python -m`): this one, wherever it lives.
+SERVE_MODULE = "arms_extract.backends.local_model"
 START_TIMEOUT = 180.0
 
 
@@ -102,7 +104,7 @@ class EmbeddedServer:
         os.close(handle)
         self._log = Path(log_name)
         command = [
-            sys.executable, "-m", "arms_extract.local_model", "--model", str(path),
+            sys.executable, "-m", SERVE_MODULE, "--model", str(path),
             "--alias", self.model_name, "--port", str(self.port), "--ctx", str(self.n_ctx),
             "--threads", str(self.threads), "--parallel", str(self.parallel),
         ]  # fmt: skip
@@ -186,7 +188,7 @@ class EmbeddedServer:
 
 def _serve(argv: list[str] | None = None) -> None:
     """The child process: run llama.cpp's server until stdin closes or a signal comes."""
-    parser = argparse.ArgumentParser(prog="arms_extract.local_model")
+    parser = argparse.ArgumentParser(prog=SERVE_MODULE)
     parser.add_argument("--model", required=True)
     parser.add_argument("--alias", required=True)
     parser.add_argument("--port", type=int, default=0)
