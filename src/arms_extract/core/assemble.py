@@ -60,19 +60,14 @@ from .normalize import (
     variants_in,
 )
 from .people import personal_name, quoted_people, stated_source, title_before
+from .saying import CUE_STEMS
 
 _R = TypeVar("_R")
 _OPEN_QUOTES = "\u201c\u00ab"
 _CLOSE_QUOTES = "\u201d\u00bb"
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "this", "that", "the statement"}
 _SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019)]*\s+|\n+")
-_SAYING = re.compile(
-    r"\b(sa(id|y)|told|tell|not(ed|es)|stat|announc|report|add|accord|confirm|warn|claim|stress|"
-    r"expla|believ|confiden|argu|insist|den(y|ie)|call|urg|accus|threat|comment|declar|quot|"
-    r"wr(i|o)te|cit|emphas|assert|suggest|express|describ|predict|promis|pledg|vow|acknowledg|"
-    r"admit|clarif|indicat|point|recall|mention|reiterat|underline|highlight|decid)",
-    re.I,
-)
+_CUE = re.compile(rf"\b({CUE_STEMS})", re.I)
 _MADE = r"(?:[- ](?:made|built|designed|produced|manufactured))?"
 _MAKER_BEFORE = re.compile(rf"\b([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+$")
 _MAKER_INSIDE = re.compile(rf"^([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+\S")
@@ -657,7 +652,7 @@ class _Assembler:
         if content is None:
             return None
         cue_span = self.ground(f"{path}.cue", answer.cue, content.start)
-        if cue_span is not None and not _SAYING.search(cue_span.text):
+        if cue_span is not None and not _CUE.search(cue_span.text):
             self.warnings.append(f"dropped {path}: {cue_span.text!r} is not a verb of saying")
             return None
         # The article's own attribution ("..., according to the DSCA") beats the model's guess.

@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 
 from ..records import Span
+from .saying import AFTER_NAME, AFTER_QUOTE, BEFORE_QUOTE
 
-_SAYING = re.compile(
-    r",?\s+(?:has\s+|had\s+)?(said|says|told|announced|stated|noted|added|warned|explained|"
-    r"stressed|emphasized|emphasised|claimed|confirmed|declared|argued)\b"
-)
+_SAYING = re.compile(rf",?\s+(?:has\s+|had\s+)?({AFTER_NAME})\b")
 _NAME_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.")
 # Capitalised words that open a title rather than a name ("Prime Minister Fumio Kishida").
 _TITLE_WORDS = {
@@ -100,11 +98,9 @@ def personal_name(written: str) -> str:
 
 _TOKEN = r"(?:(?:[A-Z]\.)+|[A-Z(][\w'\u2019()-]*)"
 _WHO = rf"(?P<who>{_TOKEN}(?:[ \t]+(?:of[ \t]+the[ \t]+|of[ \t]+)?{_TOKEN})*)"
-_SOURCE_AFTER = re.compile(
-    r"^[\s,\"\u201d]*(?:according to|said|says|noted|told|stated|added)[ \t]+(?:the[ \t]+)?" + _WHO
-)
+_SOURCE_AFTER = re.compile(rf"^[\s,\"\u201d]*(?:{AFTER_QUOTE})[ \t]+(?:the[ \t]+)?" + _WHO)
 _SOURCE_BEFORE = re.compile(
-    _WHO + r",?[ \t]+(?:has[ \t]+|had[ \t]+)?(?:said|says|told[ \t]+\w+|noted|stated|added|announced|warned)"
+    _WHO + rf",?[ \t]+(?:has[ \t]+|had[ \t]+)?(?:{BEFORE_QUOTE})"
     r"(?:[ \t]+on[ \t]+\w+(?:[ \t]+\d+)?)?(?:[ \t]+that)?[\s,:\"\u201c]*$"
 )
 
