@@ -39,6 +39,7 @@ from .grounding import (
 from .injection import Injection, find_injections, overlaps
 from .injection import describe as describe_injection
 from .normalize import (
+    DSCA_NAME,
     MAX_AMOUNT,
     MAX_QUANTITY,
     category_of,
@@ -85,7 +86,7 @@ def _date_mention(text: str, phrase: str, near: int | None = None, folded: Folde
     return ground_prefix(text, phrase, min_words=min(2, len(phrase.split()) or 1), folded=folded, near=near)
 
 
-_DSCA_NAME = re.compile(r"Defen[cs]e Security Cooperation Agency")
+_DSCA_NAME = re.compile(DSCA_NAME)
 _DSCA_NOTICE = re.compile(r"Transmittal No|Media/Public Contact|Security Cooperation Agency notified Congress")
 _BOILERPLATE_CUES = re.compile(
     r"basic military balance|difficulty absorbing|foreign policy and national security|"

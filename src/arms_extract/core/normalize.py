@@ -914,13 +914,16 @@ class KnownBody:
     country: str | None
 
 
+# The US agency that notifies Congress of arms sales, as its notices and the news write it.
+DSCA_NAME = r"Defen[cs]e Security Cooperation Agency"
+
 _KNOWN_BODIES: list[tuple[re.Pattern[str], KnownBody]] = [
     (
         re.compile(r"\b(state department|department of state)\b", re.I),
         KnownBody("US Department of State", "government_body", "USA"),
     ),
     (
-        re.compile(r"\b(defen[cs]e security cooperation agency|dsca)\b", re.I),
+        re.compile(rf"\b({DSCA_NAME}|dsca)\b", re.I),
         KnownBody("Defense Security Cooperation Agency", "government_body", "USA"),
     ),
     (
@@ -984,7 +987,7 @@ def is_boilerplate(content: str) -> bool:
 
 # Wording that makes the seller plain without naming it: a DSCA notice is a US sale.
 _IMPLIED_SELLERS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Defen[cs]e Security Cooperation Agency|\bDSCA\b|Foreign Military Sales?\b"), "USA"),
+    (re.compile(rf"{DSCA_NAME}|\bDSCA\b|Foreign Military Sales?\b"), "USA"),
     (re.compile(r"\bRosoboronexport\b"), "RUS"),
 ]
 
