@@ -21,20 +21,12 @@ from arms_extract.cache import AnswerCache
 
 from .canned import SALE_SENTENCE, tomahawk_answer
 from .fake_openai_server import Step, fake_openai_server
+from .helpers import jsonl as lines
+from .helpers import write_articles
 
 SALE = SALE_SENTENCE
 ANSWER = tomahawk_answer()
 FAST = RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.05)
-
-
-def write_articles(folder: Path, count: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        (folder / f"a{i:02d}.txt").write_text(f"Report number {i}.\n{SALE}\n", encoding="utf-8")
-
-
-def lines(path: Path) -> list[dict]:  # type: ignore[type-arg]
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def settings(url: str) -> BackendSettings:

@@ -15,7 +15,7 @@ from arms_extract.core.normalize import country_code, parse_money
 from arms_extract.evaluation.evalset import STATED_COST
 
 from .conftest import FIXTURES
-from .test_cassettes import assert_grounded
+from .helpers import assert_grounded
 
 pytestmark = pytest.mark.cassette
 

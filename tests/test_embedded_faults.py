@@ -15,8 +15,12 @@ from arms_extract.backends._transport import RetryPolicy
 from arms_extract.backends.backend import EmbeddedBackend
 from arms_extract.batch.run import RunOptions, run_batch
 
+from .canned import tomahawk_answer
 from .fake_openai_server import Step, fake_openai_server
-from .test_batch import ANSWER, lines, write_articles
+from .helpers import jsonl as lines
+from .helpers import write_articles
+
+ANSWER = tomahawk_answer()
 
 
 def test_port_in_use_is_a_clear_error() -> None:

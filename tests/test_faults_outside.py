@@ -11,16 +11,9 @@ import pytest
 
 from .canned import SALE_SENTENCE, tomahawk_answer
 from .fake_openai_server import Step, completion, fake_openai_server
-from .outside import cli, jsonl
+from .helpers import cli, jsonl, write_articles
 
 ANSWER = tomahawk_answer()
-
-
-def write_articles(folder: Path, count: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        (folder / f"a{i:02d}.txt").write_text(f"Report number {i}.\n{SALE_SENTENCE}\n", encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize("status", [429, 503])

@@ -17,8 +17,7 @@ from arms_extract.records import Article
 from .canned import SALE_SENTENCE, tomahawk_answer
 from .conftest import CASSETTES
 from .fake_openai_server import completion, fake_openai_server
-from .outside import cli, jsonl
-from .test_cassettes import INJECTION, injected_seed
+from .helpers import INJECTION, cli, injected_seed, jsonl
 
 
 def recorded_answer(cassette: str) -> ArticleAnswer:
