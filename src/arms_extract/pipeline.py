@@ -21,7 +21,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 
 from ._errors import ExtractionFailed, one_line
 from ._secrets import register_secret
-from .backends._attempt import _Attempt, _CallLog, _combine, _describe_api_error, _is_fatal, _salvage
+from .backends._attempt import _Attempt, _CallLog, _combine, _salvage, api_failure
 from .backends.backend import Backend, backend_for
 from .backends.llm import BackendSettings, make_async_client, make_client
 from .backends.local_model import EmbeddedServer
@@ -216,7 +216,7 @@ class Extractor(_ExtractorBase):
         except InstructorRetryException as error:
             return self._store(key, _salvage(error, log))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
-            raise ExtractionFailed(_describe_api_error(error), log.usage(), fatal=_is_fatal(error)) from None
+            raise api_failure(error, log.usage()) from None
         return self._store(key, _Attempt(answer, log.usage(), log.notes))
 
     def close(self) -> None:
@@ -293,7 +293,7 @@ class AsyncExtractor(_ExtractorBase):
         except InstructorRetryException as error:
             return self._store(key, _salvage(error, log))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
-            raise ExtractionFailed(_describe_api_error(error), log.usage(), fatal=_is_fatal(error)) from None
+            raise api_failure(error, log.usage()) from None
         return self._store(key, _Attempt(answer, log.usage(), log.notes))
 
     async def aclose(self) -> None:

@@ -92,8 +92,7 @@ def _salvage(error: InstructorRetryException, log: _CallLog) -> _Attempt:
     if isinstance(cause, IncompleteOutputException):
         raise ExtractionFailed("the model's answer was cut off at the completion token limit", log.usage()) from None
     if not isinstance(cause, ValidationError | ValueError) or error.last_completion is None:
-        reason = cause or error
-        raise ExtractionFailed(_describe_api_error(reason), log.usage(), fatal=_is_fatal(reason)) from None
+        raise api_failure(cause or error, log.usage()) from None
     attempts = error.n_attempts
     content = error.last_completion.choices[0].message.content or ""
     try:
@@ -135,6 +134,12 @@ def _describe_api_error(error: BaseException) -> str:
     if isinstance(error, IndexError):
         return "the model server sent no answer (an empty list of choices)"
     return f"the model call failed: {type(error).__name__}"
+
+
+def api_failure(error: BaseException, usage: Usage) -> ExtractionFailed:
+    """The article's failure for an error of the call: its one-line reason, what it spent, and
+    whether every other article would fail the same way."""
+    return ExtractionFailed(_describe_api_error(error), usage, fatal=_is_fatal(error))
 
 
 def _is_fatal(error: BaseException) -> bool:

@@ -58,12 +58,12 @@ class RetryPolicy:
         }
 
     def retrying(self) -> Retrying:
-        return Retrying(before_sleep=_close_response, **self._kwargs())  # type: ignore[arg-type]
+        return Retrying(**self._kwargs())  # type: ignore[arg-type]
 
     def async_retrying(self) -> AsyncRetrying:
-        # An async response must be closed the async way: its sync close() raises RuntimeError,
-        # which failed every article that met a 429 or 5xx in `run`.
-        return AsyncRetrying(before_sleep=_aclose_response, **self._kwargs())  # type: ignore[arg-type]
+        # Nothing to close before a retry: each attempt reads its answer whole and closes the
+        # connection's stream itself (closing it the sync way in async code failed every retry).
+        return AsyncRetrying(**self._kwargs())  # type: ignore[arg-type]
 
 
 def _retryable(response: httpx.Response) -> bool:
@@ -87,18 +87,6 @@ def _last_outcome(state: RetryCallState) -> httpx.Response:
     """Out of attempts: hand back the last response (openai turns it into its error) or raise."""
     assert state.outcome is not None
     return state.outcome.result()
-
-
-def _close_response(state: RetryCallState) -> None:
-    outcome = state.outcome
-    if outcome is not None and not outcome.failed:
-        outcome.result().close()
-
-
-async def _aclose_response(state: RetryCallState) -> None:
-    outcome = state.outcome
-    if outcome is not None and not outcome.failed:
-        await outcome.result().aclose()
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
