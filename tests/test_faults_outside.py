@@ -523,7 +523,8 @@ def test_a_second_run_on_the_same_folder_is_refused_while_the_first_runs(tmp_pat
 
     inputs = write_articles(tmp_path / "in", 4)
     out = tmp_path / "out"
-    with fake_openai_server(Step(content=ANSWER, delay=0.5)) as fake:
+    # 4 articles at 1 s each: the first run still holds the folder when the second has started up.
+    with fake_openai_server(Step(content=ANSWER, delay=1.0)) as fake:
         command = [sys.executable, "-m", "arms_extract.cli", "run", str(inputs), "--out", str(out)]
         command += ["--base-url", fake.url, "--workers", "1", "--quiet", "--no-cache"]
         first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -103,8 +103,9 @@ def test_instructors_async_validator_check_still_rejects_after_a_class_passed() 
     from instructor.v2.validation import async_validators
     from pydantic import BaseModel
 
-    import arms_extract.backends.llm  # noqa: F401  (installs the memo)
+    from arms_extract.backends.llm import _check_async_validators_once
 
+    _check_async_validators_once()  # what making the first client does (not importing: no side effects)
     check = async_validators.reject_async_validators
     assert getattr(check, "remembers_passes", False)
 
