@@ -135,10 +135,15 @@ def _published(value: object, where: str) -> dt.date | None:
         raise InputError(f"{where}: 'published' is not an ISO date: {value!r}") from None
 
 
-def article_identity(article: Article) -> str:
-    """What makes an article the same one on a re-run: its id and its text (an edited text is new)."""
-    digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
-    return f"{article.id}@{digest[:12]}"
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def article_identity(article: Article, digest: str | None = None) -> str:
+    """What makes an article the same one on a re-run: its id and its text (an edited text is new).
+
+    `digest` is the text's `text_digest` when the caller has it already."""
+    return f"{article.id}@{(digest or text_digest(article.text))[:12]}"
 
 
 def article_from_object(obj: object, where: str) -> Article:

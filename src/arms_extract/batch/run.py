@@ -9,7 +9,6 @@ others.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -40,6 +39,7 @@ from .inputs import (
     count_lines,
     expand_inputs,
     iter_items,
+    text_digest,
 )
 from .store import RunStore
 
@@ -193,13 +193,14 @@ async def _run(
                 fail(item.origin_key, item, str(item.error))
                 return
             article = item.article
-            key = article_identity(article)
+            digest = text_digest(article.text)
+            key = article_identity(article, digest)
             if key in done_before or key in seen_identities:
                 summary.skipped += 1
                 finish(item.source, None)
                 return
             seen_identities.add(key)
-            duplicate_of = seen_texts.setdefault(hashlib.sha256(article.text.encode()).hexdigest(), item.source)
+            duplicate_of = seen_texts.setdefault(digest, item.source)
             if fatal:
                 fail(key, item, f"not attempted: {fatal[0]}")
                 return
