@@ -62,12 +62,12 @@ from .normalize import (
 )
 from .people import personal_name, quoted_people, stated_source, title_before
 from .saying import CUE_STEMS
+from .sentences import sentence_around as _sentence_bounds
 
 _R = TypeVar("_R")
 _OPEN_QUOTES = "\u201c\u00ab"
 _CLOSE_QUOTES = "\u201d\u00bb"
 _PRONOUNS = {"it", "he", "she", "they", "we", "i", "this", "that", "the statement"}
-_SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019)]*\s+|\n+")
 _CUE = re.compile(rf"\b({CUE_STEMS})", re.I)
 _MADE = r"(?:[- ](?:made|built|designed|produced|manufactured))?"
 _MAKER_BEFORE = re.compile(rf"\b([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+$")
@@ -178,12 +178,7 @@ def slug(name: str) -> str:
 
 def sentence_around(text: str, span: Span) -> Span:
     """The sentence (or line) that contains `span`."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text, 0, span.start):
-        start = match.end()
-    end_match = _SENTENCE_END.search(text, span.end)
-    end = end_match.start() + 1 if end_match else len(text)
-    end = min(end, len(text))
+    start, end = _sentence_bounds(text, span.start, span.end)
     return Span(start=start, end=end, text=text[start:end])
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .sentences import SENTENCE_BREAK
+
 _PARAGRAPH = re.compile(r"\n\s*\n")
-_SENTENCE = re.compile(r"[.!?]['\"\u201d\u2019)]*\s+")
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def _cut_point(text: str, start: int, limit: int) -> int:
     if window_end == len(text):
         return window_end
     floor = start + limit // 2
-    for pattern in (_PARAGRAPH, _SENTENCE):
+    for pattern in (_PARAGRAPH, SENTENCE_BREAK):
         cuts = [m.end() for m in pattern.finditer(text, floor, window_end)]
         if cuts:
             return cuts[-1]
@@ -51,6 +52,6 @@ def split(text: str, max_chars: int, overlap: int = 800) -> list[Chunk]:
             break
         next_start = max(end - overlap, start + 1)
         # Start the overlap at a sentence or paragraph start when one is near.
-        boundary = [m.end() for m in _SENTENCE.finditer(text, next_start, end)]
+        boundary = [m.end() for m in SENTENCE_BREAK.finditer(text, next_start, end)]
         start = boundary[0] if boundary else next_start
     return chunks

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Span
+from .sentences import sentence_spans
 
 _QUOTES = str.maketrans(
     {
@@ -203,7 +204,6 @@ def ground_loosely(text: str, phrase: str, near: int | None = None, folded: Fold
 
 
 _WORD = re.compile(r"\w[\w'\u2019-]*")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+['\"\u201d\u2019]*|\n|$)")
 
 
 def ground_paraphrase(text: str, phrase: str, min_overlap: float = 0.6) -> Span | None:
@@ -216,22 +216,21 @@ def ground_paraphrase(text: str, phrase: str, min_overlap: float = 0.6) -> Span 
     words = [w.casefold() for w in _WORD.findall(phrase) if len(w) > 3]
     if len(words) < 3:
         return None
-    best: tuple[float, re.Match[str]] | None = None
-    for sentence in _SENTENCE.finditer(text):
-        present = {w.casefold() for w in _WORD.findall(sentence.group(0))}
+    best: tuple[float, int, int] | None = None
+    for sentence_start, sentence_end in sentence_spans(text):
+        present = {w.casefold() for w in _WORD.findall(text, sentence_start, sentence_end)}
         share = sum(w in present for w in words) / len(words)
         if share >= min_overlap and (best is None or share > best[0]):
-            best = (share, sentence)
+            best = (share, sentence_start, sentence_end)
     if best is None:
         return None
-    sentence = best[1]
-    start = sentence.end()
+    _, sentence_start, end = best
+    start = end
     for word in words:
-        found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", sentence.group(0), re.IGNORECASE)
+        found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text[sentence_start:end], re.IGNORECASE)
         if found:
-            start = sentence.start() + found.start()
+            start = sentence_start + found.start()
             break
-    end = sentence.end()
     while end > start and text[end - 1].isspace():
         end -= 1
     return Span(start=start, end=end, text=text[start:end])

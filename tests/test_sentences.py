@@ -1,0 +1,40 @@
+"""The one sentence splitter (core/sentences.py)."""
+
+from arms_extract.core.grounding import ground_paraphrase
+from arms_extract.core.sentences import sentence_around, sentence_spans
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def test_abbreviations_titles_and_initials_do_not_end_a_sentence() -> None:
+    text = "The U.S. Army said on Jan. 5 that Gen. John F. Smith will go. It agreed."
+    assert _sentences(text) == ["The U.S. Army said on Jan. 5 that Gen. John F. Smith will go.", "It agreed."]
+
+
+def test_a_dotted_acronym_ends_a_sentence_when_a_new_one_starts() -> None:
+    text = "The missiles were sold to the U.S. The deal is \u201cdone.\u201d Next?\nA line"
+    assert _sentences(text) == [
+        "The missiles were sold to the U.S.",
+        "The deal is \u201cdone.\u201d",
+        "Next?",
+        "A line",
+    ]
+
+
+def test_a_decimal_point_is_not_a_sentence_end() -> None:
+    assert _sentences("It costs $3.5 billion. Done.") == ["It costs $3.5 billion.", "Done."]
+
+
+def test_sentence_around_covers_every_sentence_a_span_touches() -> None:
+    text = "One. Two words here. Three."
+    assert text[slice(*sentence_around(text, 6))] == "Two words here."
+    assert text[slice(*sentence_around(text, 6, 24))] == "Two words here. Three."
+
+
+def test_a_paraphrase_grounds_to_the_whole_sentence_past_an_acronym() -> None:
+    # The old splitter cut "U.S." and grounded the paraphrase to "agreed to buy forty missiles.".
+    text = "Earlier news. Washington and the U.S. Navy agreed to buy forty missiles. Other text."
+    span = ground_paraphrase(text, "Washington agreed buy forty missiles")
+    assert span is not None and span.text == "Washington and the U.S. Navy agreed to buy forty missiles."
