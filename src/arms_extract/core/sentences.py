@@ -23,14 +23,14 @@ SENTENCE_BREAK = re.compile(r"[.!?]['\"\u201d\u2019)]*\s+")
 
 # Words that, written with a period, do not end a sentence.
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen lt col sen rep gov adm capt maj sgt cpl pvt cmdr brig rev hon pres st "  # noqa: SIM905
+    "mr mrs ms dr prof gen lt col sen rep gov adm capt maj sgt cpl pvt cmdr brig rev hon pres st "
     "jr sr inc corp co ltd bros no nos vs etc approx dept est fig jan feb mar apr jun jul aug "
     "sep sept oct nov dec mt ft".split()
 )
 # After a dotted acronym ("U.S."), these words start a new sentence; any other word continues it
 # ("the U.S. Army", "U.S. officials").
 _STARTERS = frozenset(
-    "the a an it its he she they we i this that these those there his her their our but and in "  # noqa: SIM905
+    "the a an it its he she they we i this that these those there his her their our but and in "
     "on at as after before when while however meanwhile yet so if".split()
 )
 _ACRONYM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")

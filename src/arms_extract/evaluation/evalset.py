@@ -10,6 +10,10 @@ Two formats are read, one object per JSONL line:
   (buyer, weapon), the fact that every notice is a US sale, and the notice's
   "estimated cost" sentence (price). These labels have no offsets
   (`start` = -1, `derived` = True) and count for value metrics only.
+- attribution-annotated news (PolNeAR): `id`, `text`, `attributions` of
+  `{source, cue, content}`, each a list of `{start, end, text}`. They score
+  claims; they have no deal labels, so a sale found there counts against
+  deal-detection precision.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import InputError
+from .claims import GoldAttribution, read_spans
 
 TAGS = ("Weapon", "Buyer", "Buyer Country", "Seller", "Seller Country", "Quantity", "Price", "Date", "Answer")
 
@@ -54,7 +59,8 @@ class GoldArticle:
     labels: list[GoldLabel] = field(default_factory=list)
     published: dt.date | None = None
     skipped_labels: int = 0  # labels whose offsets do not match the text
-    kind: str = "news"  # "news" (span-annotated) or "dsca" (derived gold)
+    kind: str = "news"  # "news" (span-annotated), "dsca" (derived gold) or "polnear" (attributions)
+    attributions: list[GoldAttribution] = field(default_factory=list)
 
     def values(self, tag: str) -> list[GoldLabel]:
         return [label for label in self.labels if label.tag == tag]
@@ -118,6 +124,33 @@ def _dsca_article(row: dict) -> GoldArticle:
     return GoldArticle(str(row["id"]), row["text"], labels, published, 0, "dsca")
 
 
+def _polnear_article(row: dict, where: str) -> GoldArticle:
+    text = row["text"]
+    attributions = []
+    for raw in row.get("attributions") or []:
+        try:
+            source = read_spans(raw.get("source"), text, where)
+            attributions.append(
+                GoldAttribution(
+                    source=source,
+                    cue=read_spans(raw.get("cue"), text, where),
+                    content=read_spans(raw.get("content"), text, where),
+                    source_text=" ".join(text[a:b] for a, b in source),
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(f"{where}: an attribution is not {{source, cue, content}} spans ({exc})") from None
+    return GoldArticle(str(row["id"]), text, [], None, 0, "polnear", attributions)
+
+
+def _article(row: dict, where: str) -> GoldArticle:
+    if "labels" in row:
+        return _news_article(row, where)
+    if "attributions" in row:
+        return _polnear_article(row, where)
+    return _dsca_article(row)
+
+
 def load_gold(path: Path, ids: list[str] | None = None, limit: int | None = None) -> list[GoldArticle]:
     """Read a dataset, in file order, keeping `ids` (when given) and at most `limit` articles."""
     wanted = set(ids) if ids is not None else None
@@ -138,7 +171,7 @@ def load_gold(path: Path, ids: list[str] | None = None, limit: int | None = None
             raise InputError(f"{where}: an article needs an id and a text")
         if wanted is not None and str(row["id"]) not in wanted:
             continue
-        articles.append(_news_article(row, where) if "labels" in row else _dsca_article(row))
+        articles.append(_article(row, where))
         if limit is not None and len(articles) >= limit:
             break
     if wanted is not None:
