@@ -73,11 +73,18 @@ def test_seed_003_answer_assembles_to_a_grounded_normalised_sale() -> None:
     assert kinds["US Department of State"] is ActorKind.government_body
     blinken = next(a for a in actors if a.name == "Antony Blinken")
     assert (blinken.title, blinken.country) == ("US Secretary of State", "USA")
-    [claim] = claims
+    # The model's one claim and the article's own attributions ("..., according to the DSCA").
+    claim = next(c for c in claims if c.content.startswith("this purchase would be consistent"))
+    assert claim.found_by == "grammar" and claim.cue == "said"
+    dsca = next(c for c in claims if c.cue == "according to")
+    assert dsca.direct and dsca.content.startswith("This proposed sale will support")
+    for c in claims:
+        for span in (c.speaker_span, c.cue_span, c.content_span, *c.evidence):
+            assert span is None or SEED_003[span.start : span.end] == span.text
     state = next(a for a in actors if a.name == "US Department of State")
     assert claim.speaker == state.id
     assert claim.is_boilerplate
-    assert claim.content.endswith("stationed there.")
+    assert claim.content.endswith("stationed there")
     assert s.seller == next(a.id for a in actors if a.name == "United States")
 
 
@@ -96,7 +103,8 @@ def test_ungrounded_mentions_are_dropped_with_a_warning() -> None:
     sales, claims, actors, warnings = assemble(Article(id="x", text=SEED_003), answer)
     assert [s.items for s in sales] == [[]]
     assert sales[0].value is not None
-    assert claims == []
+    assert [c for c in claims if c.found_by == "model"] == []
+    assert not any("nothing like this" in c.content for c in claims)
     assert "Lockheed Martin" not in {a.name for a in actors}
     assert any("'Patriot batteries': not found" in w for w in warnings)
     assert any("'Lockheed Martin': not found" in w for w in warnings)

@@ -129,6 +129,10 @@ class Claim(BaseModel):
     sale: str | None = Field(default=None, description="id of the sale it concerns")
     is_boilerplate: bool = False
     evidence: list[Span] = Field(default_factory=list)
+    speaker_span: Span | None = Field(default=None, description="who, as written (may be a pronoun)")
+    cue_span: Span | None = Field(default=None, description="the verb of saying or 'according to'")
+    content_span: Span | None = Field(default=None, description="what was said")
+    found_by: str = Field(default="model", description="'grammar' (the article's wording), 'model' or 'template'")
 
 
 class Article(BaseModel):

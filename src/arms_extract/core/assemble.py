@@ -26,6 +26,7 @@ from ..records import (
     Stage,
 )
 from .answer import ActorAnswer, ArticleAnswer, ClaimAnswer, SaleAnswer
+from .attribution import PRONOUNS, Attribution, find_attributions
 from .grounding import (
     FoldedText,
     extend_to_clause_end,
@@ -180,6 +181,42 @@ def sentence_around(text: str, span: Span) -> Span:
     """The sentence (or line) that contains `span`."""
     start, end = _sentence_bounds(text, span.start, span.end)
     return Span(start=start, end=end, text=text[start:end])
+
+
+def _looks_named(source: str) -> bool:
+    """A speaker worth an actor: a name or a body ("Pentagon spokesman John Kirby"), not "officials"."""
+    return any(word[:1].isupper() for word in source.split()[1:] or source.split()) or known_body(source) is not None
+
+
+def _same_statement(a: Span, b: Span) -> bool:
+    """Two content spans overlapping by at least half of the shorter (the claims metric's rule)."""
+    overlap = min(a.end, b.end) - max(a.start, b.start)
+    return overlap > 0 and 2 * overlap >= min(a.end - a.start, b.end - b.start)
+
+
+def _with_grammar_claims(model_claims: list[Claim], grammar_claims: list[Claim]) -> list[Claim]:
+    """Every claim the grammar finds, plus the model's claims about statements the grammar missed.
+
+    Where both found a statement, the grammar's claim is kept (its parts are typed spans), with
+    what the model adds (a sale link, a speaker) where the grammar's has none."""
+    kept = list(grammar_claims)
+    for claim in model_claims:
+        twin = next(
+            (
+                g
+                for g in kept
+                if g.content_span and claim.content_span and _same_statement(g.content_span, claim.content_span)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(claim)
+            continue
+        # The model may know what the grammar left open: the sale, or who "the minister" is.
+        update = {name: getattr(claim, name) for name in ("sale", "speaker") if getattr(twin, name) is None}
+        kept[kept.index(twin)] = twin.model_copy(update={k: v for k, v in update.items() if v is not None})
+    kept.sort(key=lambda c: c.content_span.start if c.content_span else c.evidence[-1].start if c.evidence else 0)
+    return [c.model_copy(update={"id": f"claim-{i + 1}"}) for i, c in enumerate(kept)]
 
 
 def _merge_key(name: str, kind: ActorKind) -> str:
@@ -604,12 +641,12 @@ class _Assembler:
         speaker = self.find_actor(agency.group(0)) or self.add_actor(agency.group(0), ActorKind.government_body)
         if speaker is None:
             return claims
-        covered = {c.evidence[-1].start for c in claims if c.evidence}
+        covered = [c.content_span or c.evidence[-1] for c in claims if c.content_span or c.evidence]
         sentences: dict[int, Span] = {}
         for match in _BOILERPLATE_CUES.finditer(self.text):
             cue = Span(start=match.start(), end=match.end(), text=match.group(0))
             sentence = sentence_around(self.text, cue)
-            if is_boilerplate(sentence.text) and sentence.start not in covered:
+            if is_boilerplate(sentence.text) and not any(_same_statement(sentence, c) for c in covered):
                 sentences.setdefault(sentence.start, sentence)
         extra = [
             Claim(
@@ -622,6 +659,8 @@ class _Assembler:
                 sale=sales[0].id if sales else None,
                 is_boilerplate=True,
                 evidence=[_strip(sentence)],
+                content_span=_strip(sentence),
+                found_by="template",
             )
             for i, sentence in enumerate(sorted(sentences.values(), key=lambda s: s.start))
         ]
@@ -674,7 +713,56 @@ class _Assembler:
             sale=self.sale_for(content, sales),
             is_boilerplate=is_boilerplate(content.text),
             evidence=sorted(evidence, key=lambda s: s.start),
+            speaker_span=speaker_span,
+            cue_span=cue_span,
+            content_span=content,
         )
+
+    def grammar_claim(self, attribution: Attribution, sales: list[Sale]) -> Claim:
+        """A claim from the article's own wording: every part is a span of it."""
+        part = self.span_of
+        speaker_span = part(attribution.source) if attribution.source else None
+        cue_span, content = part(attribution.cue), part(attribution.content)
+        speaker = None
+        if speaker_span is not None:
+            if speaker_span.text.casefold() in PRONOUNS:
+                speaker = self.person_before(cue_span.start) if speaker_span.text.casefold() in ("he", "she") else None
+            elif _looks_named(speaker_span.text):
+                speaker = self.find_actor(speaker_span.text) or self.add_actor(
+                    speaker_span.text, _guess_kind(speaker_span.text)
+                )
+        evidence = [s for s in (speaker_span, cue_span, content) if s is not None]
+        return Claim(
+            id="",
+            speaker=speaker.id if speaker else None,
+            speaker_name=speaker.name
+            if speaker and speaker_span and speaker_span.text.casefold() in PRONOUNS
+            else (speaker_span.text if speaker_span else ""),
+            cue=cue_span.text,
+            content=content.text,
+            direct=attribution.direct,
+            sale=self.sale_for(content, sales),
+            is_boilerplate=is_boilerplate(content.text),
+            evidence=sorted(evidence, key=lambda s: s.start),
+            speaker_span=speaker_span,
+            cue_span=cue_span,
+            content_span=content,
+            found_by="grammar",
+        )
+
+    def span_of(self, offsets: tuple[int, int]) -> Span:
+        return Span(start=offsets[0], end=offsets[1], text=self.text[offsets[0] : offsets[1]])
+
+    def person_before(self, position: int, window: int = 1500) -> Actor | None:
+        """The person named last before `position` (within `window` characters): whom "he" or "she" is."""
+        best: tuple[int, Actor] | None = None
+        for actor in self.actors.values():
+            if actor.kind is not ActorKind.person:
+                continue
+            for mention in actor.mentions:
+                if position - window <= mention.start < position and (best is None or mention.start > best[0]):
+                    best = (mention.start, actor)
+        return best[1] if best else None
 
     def is_quoted(self, span: Span) -> bool:
         """Inside quotation marks in its paragraph: a direct quote, not reported speech."""
@@ -813,6 +901,8 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
     sales = _without_mirrors(_distinct(sales, _sale_key), article.text, builder.warnings)
     claims = [claim for i, c in enumerate(answer.claims) if (claim := builder.claim(i, c, sales)) is not None]
     claims = _distinct(claims, lambda c: (c.evidence[-1].start, c.speaker))
+    grammar = [builder.grammar_claim(attribution, sales) for attribution in find_attributions(article.text)]
+    claims = _with_grammar_claims(claims, grammar)
     claims = builder.add_template_claims(claims, sales)
     actors = list(builder.actors.values())
     injections = find_injections(article.text)

@@ -100,6 +100,14 @@ def _quotes(text: str) -> list[tuple[int, int]]:
     return sorted(found)
 
 
+def _words_of(text: str, quote: tuple[int, int]) -> tuple[int, int]:
+    """A quotation without its marks or a trailing comma: what the speaker said."""
+    start, end = quote[0] + 1, quote[1] - 1
+    while end > start and text[end - 1] in ", \t":
+        end -= 1
+    return (start, end) if end > start else quote
+
+
 def _inside(position: int, quotes: list[tuple[int, int]]) -> bool:
     return any(a < position < b - 1 for a, b in quotes)
 
@@ -153,9 +161,13 @@ def _quote_ending_at(text: str, position: int, quotes: list[tuple[int, int]]) ->
 
 
 def _after_comma_or_quote(text: str, position: int) -> bool:
-    """Whether the text before `position` ends in a comma or a closing quotation mark."""
+    """Whether the text before `position` ends in a comma, or a quotation closed by "," "?" or "!".
+
+    A quotation closed by a period ended its sentence: what follows is a new one."""
     before = text[max(0, position - 400) : position].rstrip()
-    return before.endswith(",") or before.endswith(tuple(_CLOSE + '"'))
+    if before.endswith(tuple(_CLOSE + '"')):
+        return before[:-1].rstrip().endswith((",", "?", "!", "\u2014", "-"))
+    return before.endswith(",")
 
 
 def find_attributions(text: str) -> list[Attribution]:
@@ -191,11 +203,9 @@ def _according(text: str, s_start: int, s_end: int, cue: re.Match[str]) -> Attri
         content = _trim(text, s_start, cue.start())
     if content is None or source is None:
         return None
-    return Attribution(source, (cue.start(), cue.end()), content, _quoted(text, content))
-
-
-def _quoted(text: str, content: tuple[int, int]) -> bool:
-    return text[content[0]] in _OPEN + '"'
+    if text[content[0]] in _OPEN + '"' and text[content[1] - 1] in _CLOSE + '"':
+        return Attribution(source, (cue.start(), cue.end()), _words_of(text, content), True)
+    return Attribution(source, (cue.start(), cue.end()), content, False)
 
 
 def _verb(
@@ -235,7 +245,7 @@ def _verb(
     if not weak and _after_comma_or_quote(text, subject[0]) and (ends or (quote_before and not says_what)):
         # "The deal is done, officials said." / "“It is done,” he told reporters on Monday."
         if quote_before is not None:
-            return Attribution(subject, cue_span, quote_before, True)
+            return Attribution(subject, cue_span, _words_of(text, quote_before), True)
         content = _trim(text, s_start, text.rfind(",", s_start, subject[0]))
         return Attribution(subject, cue_span, content, False) if content else None
     if weak and not (says_what or _CLAUSE_AHEAD.match(text, start)):
@@ -244,7 +254,7 @@ def _verb(
         return None
     quote = next(((a, b) for a, b in quotes if a == start), None)
     if quote is not None:
-        return Attribution(subject, cue_span, quote, True)
+        return Attribution(subject, cue_span, _words_of(text, quote), True)
     content = _trim(text, start, s_end)
     return Attribution(subject, cue_span, content, False) if content else None
 
@@ -263,7 +273,7 @@ def _inverted(
     if source is None or len(text[source[0] : source[1]].split()) > 25:
         return None
     quote = _quote_ending_at(text, cue.start(), quotes)
-    content = quote or _trim(text, s_start, cue.start())
+    content = _words_of(text, quote) if quote else _trim(text, s_start, cue.start())
     if content is None:
         return None
     return Attribution(source, (cue.start(), cue.end()), content, quote is not None)

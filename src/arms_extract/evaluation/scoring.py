@@ -13,6 +13,7 @@ from typing import Any
 
 from ..core.normalize import country_code, country_in, country_words, parse_money, parse_quantity, text_before
 from ..records import Extraction, Sale, Span
+from .claims import ClaimCounts, PredictedClaim
 from .evalset import GoldArticle
 from .weapon_match import cluster_mentions, same_weapon
 
@@ -46,6 +47,7 @@ class SystemArticle:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     reasks: int = 0
+    claims: list[PredictedClaim] = field(default_factory=list)
 
 
 # -- from our pipeline -------------------------------------------------------
@@ -145,6 +147,19 @@ def from_extraction(extraction: Extraction) -> SystemArticle:
             spans["Date"].append((sale.date.evidence.start, sale.date.evidence.end))
         result.sales.append(predicted)
     result.spans = spans
+    names = {actor.id: actor.name for actor in extraction.actors}
+    for claim in extraction.claims:
+        content = claim.content_span or (claim.evidence[-1] if claim.evidence else None)
+        if content is None:
+            continue
+        result.claims.append(
+            PredictedClaim(
+                content=(content.start, content.end),
+                speaker=(claim.speaker_span.start, claim.speaker_span.end) if claim.speaker_span else None,
+                cue=(claim.cue_span.start, claim.cue_span.end) if claim.cue_span else None,
+                speaker_name=names.get(claim.speaker or ""),
+            )
+        )
     return result
 
 
@@ -273,6 +288,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
     grounded = invented = unspanned = failures = reasks = prompt = completion = unreadable = 0
     seconds = 0.0
     errors: list[dict[str, str]] = []
+    claims = ClaimCounts()
     for gold in golds:
         answer = answers.get(gold.id) or failed(gold.id, "not run")
         if not answer.ok:
@@ -296,6 +312,8 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
         attributes["weapon"].add(
             *_match_counts(weapons, values.weapon, lambda p, cluster: any(same_weapon(p, g) for g in cluster))
         )
+        if gold.kind == "polnear":
+            claims.add(gold.attributions, answer.claims)
         if gold.kind == "news":
             token_articles += 1
             article_tokens = _tokens(gold.text)
@@ -350,6 +368,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
             "completion_tokens_per_article": round(completion / n, 1),
             "reasks_per_article": round(reasks / n, 3),
         },
+        "claims": claims.scores() if any(g.kind == "polnear" for g in golds) else None,
         "failures": failures,
         "failed": errors,
         "skipped_labels": sum(g.skipped_labels for g in golds),

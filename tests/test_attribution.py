@@ -1,0 +1,143 @@
+"""Claims by the article's grammar (core/attribution.py) and their scoring (evaluation/claims.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from arms_extract.core.attribution import find_attributions
+from arms_extract.evaluation.claims import ClaimCounts, GoldAttribution, PredictedClaim
+from arms_extract.evaluation.evalset import load_gold
+
+
+def _parts(text: str) -> list[tuple[str | None, str, str, bool]]:
+    return [
+        (text[slice(*a.source)] if a.source else None, text[slice(*a.cue)], text[slice(*a.content)], a.direct)
+        for a in find_attributions(text)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\u201cWe will buy them,\u201d the minister said.", ("the minister", "said", "We will buy them", True)),
+        (
+            "Officials said Tuesday that the deal is done.",
+            ("Officials", "said", "the deal is done", False),
+        ),
+        ("The deal is done, officials said.", ("officials", "said", "The deal is done", False)),
+        ("According to the DSCA, the sale is approved.", ("the DSCA", "According to", "the sale is approved", False)),
+        ("The sale is approved, according to the DSCA.", ("the DSCA", "according to", "The sale is approved", False)),
+        ("He said: \u201cThis is it.\u201d", ("He", "said", "This is it.", True)),
+        ("Experts believe that Russia will sell.", ("Experts", "believe", "Russia will sell", False)),
+        (
+            '"Yes," said Dan Conston, a senior adviser to the group.',
+            ("Dan Conston, a senior adviser to the group", "said", "Yes", True),
+        ),
+        ("Clinton said Russian spies hacked it.", ("Clinton", "said", "Russian spies hacked it", False)),
+        (
+            "\u201cFacts matter,\u201d Clinton told Fox News Sunday.",
+            ("Clinton", "told", "Facts matter", True),
+        ),
+        ("Murphy told me he was unprepared.", ("Murphy", "told", "he was unprepared", False)),
+        ('"Is it? Really?" Bush said.', ("Bush", "said", "Is it? Really?", True)),
+    ],
+)
+def test_each_shape_of_attribution_is_found_with_its_parts(text: str, expected: tuple) -> None:
+    assert _parts(text) == [expected]
+
+
+def test_a_participle_continues_the_speaker_of_the_sentence() -> None:
+    text = "\u201cIt is bad,\u201d said Gen. John Smith, adding that it would end."
+    assert _parts(text) == [
+        ("Gen. John Smith", "said", "It is bad", True),
+        ("Gen. John Smith", "adding", "it would end", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The report shows the tank.",  # a noun, and "shows" with an object
+        "The state bought tanks.",  # "state" is not "stated"
+        "The minister said \u201cyes.\u201d Later the ministry bought jets.",  # a closed quotation: not the next verb's
+        "They found the wreck at sea.",  # a verb of finding with an object
+    ],
+)
+def test_ordinary_verbs_and_nouns_are_not_attributions(text: str) -> None:
+    assert [p for p in _parts(text) if p[1] not in ("said",)] == []
+
+
+def test_a_quotation_closed_by_a_period_is_not_given_to_the_next_sentence() -> None:
+    text = 'The minister said "we will buy the jets." Later the ministry said the jets would come.'
+    assert _parts(text) == [
+        ("The minister", "said", "we will buy the jets.", True),
+        ("Later the ministry", "said", "the jets would come", False),
+    ]
+
+
+def test_claims_match_on_half_the_shorter_content_and_score_speaker_and_cue() -> None:
+    gold = [
+        GoldAttribution(source=((0, 5),), cue=((6, 10),), content=((11, 41),), source_text="Smith"),
+        GoldAttribution(source=((50, 52),), cue=((53, 57),), content=((58, 80),), source_text="he"),
+    ]
+    predicted = [
+        PredictedClaim(content=(11, 30), speaker=(0, 5), cue=(6, 10)),  # 19 of 19 overlap: a match
+        PredictedClaim(content=(75, 100), speaker=(50, 52), cue=(53, 57)),  # 5 of 22: no match
+        PredictedClaim(content=(200, 220)),
+    ]
+    counts = ClaimCounts()
+    assert counts.add(gold, predicted) == [(0, 0)]
+    scores = counts.scores()
+    assert (scores["matched"], scores["predicted"], scores["gold"]) == (1, 3, 2)
+    assert scores["precision"] == pytest.approx(1 / 3, abs=1e-4) and scores["recall"] == 0.5
+    assert scores["speaker"] == 1.0 and scores["cue"] == 1.0
+
+
+def test_a_pronoun_resolved_to_a_name_counts_as_the_right_speaker() -> None:
+    gold = [GoldAttribution(source=((0, 14),), cue=((15, 19),), content=((20, 40),), source_text="Senator Murphy")]
+    counts = ClaimCounts()
+    counts.add(gold, [PredictedClaim(content=(20, 40), speaker=(100, 102), cue=None, speaker_name="Chris Murphy")])
+    assert counts.scores()["speaker"] == 1.0 and counts.scores()["cue"] == 0.0
+
+
+def test_polnear_rows_load_as_attributions_and_bad_spans_name_the_line(tmp_path: Path) -> None:
+    text = "Smith said the deal is done."
+    row = {
+        "id": "polnear-x",
+        "text": text,
+        "attributions": [
+            {
+                "source": [{"start": 0, "end": 5, "text": "Smith"}],
+                "cue": [{"start": 6, "end": 10, "text": "said"}],
+                "content": [{"start": 11, "end": 27, "text": "the deal is done"}],
+            }
+        ],
+    }
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    [article] = load_gold(path)
+    assert article.kind == "polnear" and not article.has_deal
+    assert article.attributions == [GoldAttribution(((0, 5),), ((6, 10),), ((11, 27),), "Smith")]
+    row["attributions"][0]["cue"][0]["text"] = "says"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"p\.jsonl:1: .*does not match"):
+        load_gold(path)
+
+
+def test_the_scores_of_a_polnear_dataset_include_claims() -> None:
+    from arms_extract.evaluation.evalset import GoldArticle
+    from arms_extract.evaluation.scoring import SystemArticle, score
+
+    gold = GoldArticle(
+        "p1",
+        "Smith said the deal is done.",
+        kind="polnear",
+        attributions=[GoldAttribution(((0, 5),), ((6, 10),), ((11, 27),), "Smith")],
+    )
+    answer = SystemArticle(id="p1", claims=[PredictedClaim(content=(11, 27), speaker=(0, 5), cue=(6, 10))])
+    claims = score([gold], {"p1": answer})["claims"]
+    assert (claims["f1"], claims["speaker"], claims["cue"]) == (1.0, 1.0, 1.0)
+    assert score([gold], {})["claims"]["recall"] == 0.0
