@@ -201,6 +201,18 @@ def test_baseline_values_not_in_the_article_are_invented() -> None:
     assert result.sales[0].seller_country == "USA" and result.sales[0].price == (2.35e9, "USD")
 
 
+def test_baseline_values_written_in_words_or_with_a_short_scale_are_not_invented() -> None:
+    text = "Moscow will sell two S-400 units to New Delhi for 3.5bln dollars; the 1.2 trillion rupee plan waits."
+    sale = {"seller_country": "Russia", "buyer_country": "India", "weapon": "S-400", "quantity": 2,
+            "price": 3.5e9, "currency": "USD"}  # fmt: skip
+    other = {"seller_country": None, "buyer_country": None, "weapon": None, "quantity": None,
+             "price": 1.2e12, "currency": "INR"}  # fmt: skip
+    answer = FlatAnswer.model_validate({"sales": [sale, other]})
+    result = to_system_article("w", text, answer, None, 1.0)
+    # Russia and India are not written ("Moscow", "New Delhi"); "two", "3.5bln" and "1.2 trillion" are.
+    assert (result.invented, result.unspanned) == (2, 4)
+
+
 # -- the command, against a FAKE server -----------------------------------------------
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from ..backends._attempt import _describe_api_error
 from ..backends.llm import BackendSettings
-from ..core.normalize import country_in
+from ..core.normalize import country_in, parse_money, parse_quantity
 from ..core.prompts import render
 from .scoring import PRICE_TOLERANCE, PredictedSale, SystemArticle, failed
 
@@ -55,8 +55,13 @@ def baseline_request(text: str, settings: BackendSettings) -> dict[str, Any]:
 _CURRENCY_WORDS = {"$": "USD", "dollar": "USD", "dollars": "USD", "usd": "USD", "us$": "USD", "euro": "EUR",
                    "euros": "EUR", "€": "EUR", "£": "GBP", "pound": "GBP", "pounds": "GBP", "rupee": "INR",
                    "rupees": "INR", "rs": "INR", "rand": "ZAR", "yen": "JPY", "won": "KRW"}  # fmt: skip
-_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(billion|bn|million|mn|m|crore|thousand)?\b", re.IGNORECASE)
-_SCALE = {"billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6, "crore": 1e7, "thousand": 1e3}
+# A number as written, digits or words, with the scale word after it: "3.5bln", "1.2 trillion", "two".
+_WRITTEN_NUMBER = re.compile(
+    r"\d[\d,]*(?:\.\d+)?\s*(?:trillion|billion|bln|bn|million|mln|mn|m|crore|lakh|thousand)?\b"
+    r"|\b(?:[a-z]+[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|"
+    r"[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b(?:[- ][a-z]+)?",
+    re.IGNORECASE,
+)
 
 
 def _currency(value: str | None) -> str | None:
@@ -68,15 +73,23 @@ def _currency(value: str | None) -> str | None:
     return _CURRENCY_WORDS.get(cleaned)
 
 
-def _amounts_in(text: str) -> list[float]:
-    found = []
-    for match in _NUMBER.finditer(text):
-        try:
-            number = float(match.group(1).replace(",", ""))
-        except ValueError:
-            continue
-        found.append(number * _SCALE.get((match.group(2) or "").lower(), 1.0))
-    return found
+def _values_in(text: str) -> tuple[list[float], set[int]]:
+    """Every amount and every count written in the article, read by the pipeline's own parsers.
+
+    The amount of "3.5bln" is 3.5e9 and the count of "two" is 2, as assembly reads them, so a
+    baseline value is called invented only when no parser of ours finds it in the article."""
+    amounts: list[float] = []
+    counts: set[int] = set()
+    for match in _WRITTEN_NUMBER.finditer(text):
+        written = match.group(0)
+        money = parse_money("$" + written) if written[0].isdigit() else None
+        if money is not None and not money.out_of_range:
+            amounts.append(money.amount)
+        quantity = parse_quantity(written)
+        if quantity is not None and quantity.value is not None:
+            counts.add(quantity.value)
+            amounts.append(float(quantity.value))
+    return amounts, counts
 
 
 def to_system_article(article_id: str, text: str, answer: FlatAnswer, usage: Any, seconds: float) -> SystemArticle:
@@ -92,7 +105,7 @@ def to_system_article(article_id: str, text: str, answer: FlatAnswer, usage: Any
         completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
     )
     lowered = text.casefold()
-    amounts = _amounts_in(text)
+    amounts, counts = _values_in(text)
 
     def check(found: bool) -> None:
         if found:
@@ -112,7 +125,7 @@ def to_system_article(article_id: str, text: str, answer: FlatAnswer, usage: Any
             predicted.weapons.append(sale.weapon)
         if sale.quantity is not None:
             predicted.quantities.append(sale.quantity)
-            check(sale.quantity in amounts)
+            check(sale.quantity in counts)
         currency = _currency(sale.currency)
         if sale.price is not None:
             check(any(abs(a - sale.price) <= PRICE_TOLERANCE * abs(sale.price) for a in amounts))
