@@ -38,6 +38,7 @@ def headline(metrics: dict[str, Any]) -> dict[str, float | None]:
         **{name: metrics["attributes"][name]["f1"] for name in ATTRIBUTES},
         "token_f1": metrics["token_f1"]["all"]["f1"],
         "grounding_rate": metrics["grounding"]["rate"],
+        **({"main_deal": metrics["main_deal"]["share"]} if metrics.get("main_deal", {}).get("coded") else {}),
         **{
             f"claim_{key}": (metrics.get("claims") or {}).get(key)
             for key in ("f1", "speaker", "cue")
@@ -86,6 +87,11 @@ def _table(metrics: dict[str, Any]) -> list[str]:
                        "prompt tokens / article"), ("completion_tokens_per_article", "completion tokens / article"),
                        ("reasks_per_article", "re-asks / article")):  # fmt: skip
         lines.append(f"| {label} | " + " | ".join(str(systems[n]["cost"][key]) for n in names) + " | |")
+    if any(systems[n]["main_deal"]["coded"] for n in names):
+        cells = [f"{systems[n]['main_deal']['both_right']}/{systems[n]['main_deal']['coded']}" for n in names]
+        lines.append("| main deal (file-name codes), both parties right | " + " | ".join(cells) + " | 0.85 |")
+        cells = [str(systems[n]["main_deal"]["reversed"]) for n in names]
+        lines.append("| main deal reversed | " + " | ".join(cells) + " | 0 |")
     if any(systems[n].get("claims") for n in names):
         for key, target in (("f1", 0.60), ("precision", None), ("recall", None), ("speaker", 0.85), ("cue", 0.90)):
             cells = [fmt((systems[n].get("claims") or {}).get(key)) for n in names]

@@ -15,6 +15,7 @@ from ..core.normalize import country_code, country_in, country_words, parse_mone
 from ..records import Extraction, Sale, Span
 from .claims import ClaimCounts, PredictedClaim
 from .evalset import GoldArticle
+from .main_deal import MainDealCounts
 from .weapon_match import cluster_mentions, same_weapon
 
 ATTRIBUTES = ("buyer_country", "seller_country", "weapon", "quantity", "price")
@@ -289,6 +290,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
     seconds = 0.0
     errors: list[dict[str, str]] = []
     claims = ClaimCounts()
+    main_deal = MainDealCounts()
     for gold in golds:
         answer = answers.get(gold.id) or failed(gold.id, "not run")
         if not answer.ok:
@@ -315,6 +317,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
         if gold.kind == "polnear":
             claims.add(gold.attributions, answer.claims)
         if gold.kind == "news":
+            main_deal.add(gold.id, [(s.buyer_country, s.seller_country) for s in answer.sales])
             token_articles += 1
             article_tokens = _tokens(gold.text)
             for tag in TOKEN_TAGS:
@@ -368,6 +371,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
             "completion_tokens_per_article": round(completion / n, 1),
             "reasks_per_article": round(reasks / n, 3),
         },
+        "main_deal": main_deal.scores(),
         "claims": claims.scores() if any(g.kind == "polnear" for g in golds) else None,
         "failures": failures,
         "failed": errors,
