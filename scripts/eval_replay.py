@@ -36,7 +36,10 @@ def main() -> None:
     recorder = vcr.VCR(cassette_library_dir=str(CASSETTES), record_mode="none", match_on=matching)
     recorder.register_matcher("json_body", json_body_matcher)
     settings = BackendSettings(base_url=REPLAY_URL, model=EMBEDDED_MODEL)
-    for name in ("dev", "dsca"):
+    for name in ("dev", "dsca", "polnear"):
+        if not (CASSETTES / f"eval_{name}.yaml").exists():
+            print(f"\n{name}: not recorded yet (pytest -m evalset --record-mode=rewrite -k {name})")
+            continue
         golds = load_gold(FIXTURES / f"eval_{name}.jsonl")
         with recorder.use_cassette(f"eval_{name}.yaml"):
             run = asyncio.run(run_eval(name, golds, settings, workers=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 SALE_SENTENCE = "Japan will buy 400 Tomahawk cruise missiles worth $2.35 billion from the United States."
-EMPTY_ANSWER = json.dumps({"sales": [], "actors": [], "claims": []})
+EMPTY_ANSWER = json.dumps({"sales": []})
 
 
 def tomahawk_answer(**sale: object) -> str:
@@ -19,5 +19,4 @@ def tomahawk_answer(**sale: object) -> str:
         "status": None,
     }
     fields.update(sale)
-    actors = [{"name": "Japan", "kind": "country", "title": None}]
-    return json.dumps({"sales": [fields], "actors": actors, "claims": []})
+    return json.dumps({"sales": [fields]})

@@ -20,7 +20,7 @@ def answer(**sale: object) -> str:
         "status": None,
     }
     base.update(sale)
-    return json.dumps({"sales": [base], "actors": [], "claims": []})
+    return json.dumps({"sales": [base]})
 
 
 def test_grounded_answer_validates() -> None:
@@ -76,8 +76,6 @@ def test_item_name_with_a_designation_prefix_is_accepted() -> None:
                     "status": None,
                 }
             ],
-            "actors": [],
-            "claims": [],
         }
     )
     ArticleAnswer.model_validate_json(raw, context={"text": text})
@@ -85,6 +83,6 @@ def test_item_name_with_a_designation_prefix_is_accepted() -> None:
 
 def test_schema_requires_every_key() -> None:
     schema = ArticleAnswer.model_json_schema()
-    assert schema["required"] == ["sales", "actors", "claims"]
+    assert schema["required"] == ["sales"]
     sale = schema["$defs"]["SaleAnswer"]
     assert set(sale["required"]) == {"seller", "buyer", "items", "value", "date", "status"}

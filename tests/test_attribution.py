@@ -141,3 +141,15 @@ def test_the_scores_of_a_polnear_dataset_include_claims() -> None:
     claims = score([gold], {"p1": answer})["claims"]
     assert (claims["f1"], claims["speaker"], claims["cue"]) == (1.0, 1.0, 1.0)
     assert score([gold], {})["claims"]["recall"] == 0.0
+
+
+def test_the_seeds_own_attributions_name_their_sources() -> None:
+    from .conftest import seed_text
+
+    dsca = _parts(seed_text("003_"))
+    assert any(
+        source == "the US Defense Security Cooperation Agency (DSCA)" and content.startswith("This proposed sale")
+        for source, _, content, _ in dsca
+    )
+    reported = _parts(seed_text("000_"))
+    assert ("Pentagon chief Lloyd Austin", "said") in {(source, cue) for source, cue, _, _ in reported}

@@ -225,7 +225,7 @@ def fake_answer(request: dict) -> str:
         sale = {"seller_country": "United States", "buyer_country": "Japan", "weapon": "Tomahawk", "quantity": 400,
                 "price": 2.35e9, "currency": "USD"}  # fmt: skip
         return json.dumps({"sales": [sale]})
-    return tomahawk_answer() if "Tomahawk" in article else json.dumps({"sales": [], "actors": [], "claims": []})
+    return tomahawk_answer() if "Tomahawk" in article else json.dumps({"sales": []})
 
 
 def test_eval_command_writes_metrics_and_a_report(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from .conftest import FIXTURES, ROOT, _recording
 
 pytestmark = [pytest.mark.cassette, pytest.mark.evalset]
 
-SETS = ("dev", "dsca")
+SETS = ("dev", "dsca", "polnear")
 THRESHOLDS = json.loads((ROOT / "eval" / "thresholds.json").read_text(encoding="utf-8"))
 
 
@@ -38,39 +38,44 @@ def _progress(system: str, article_id: str, result) -> None:  # type: ignore[no-
 
 
 @pytest.fixture(scope="module")
-def runs(model_backend: BackendSettings, vcr_for_module, pytestconfig: pytest.Config) -> dict[str, EvalRun]:  # type: ignore[no-untyped-def]
+def runs(model_backend: BackendSettings, vcr_for_module, pytestconfig: pytest.Config):  # type: ignore[no-untyped-def]
+    """`runs(name)`: one set's run, made on first use, so `-k polnear` records that set alone."""
     recording = _recording(pytestconfig)
-    found = {}
-    for name in SETS:
-        golds = load_gold(FIXTURES / f"eval_{name}.jsonl")
-        with vcr_for_module(f"eval_{name}.yaml"):
-            run = asyncio.run(
-                run_eval(name, golds, model_backend, workers=1, progress=_progress if recording else None)
-            )
-        if recording:
-            write_outputs(run, ROOT / "eval" / "results" / name)
-        found[name] = run
-    return found
+    found: dict[str, EvalRun] = {}
+
+    def get(name: str) -> EvalRun:
+        if name not in found:
+            golds = load_gold(FIXTURES / f"eval_{name}.jsonl")
+            with vcr_for_module(f"eval_{name}.yaml"):
+                run = asyncio.run(
+                    run_eval(name, golds, model_backend, workers=1, progress=_progress if recording else None)
+                )
+            if recording:
+                write_outputs(run, ROOT / "eval" / "results" / name)
+            found[name] = run
+        return found[name]
+
+    return get
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_every_article_answered_by_both_systems(runs: dict[str, EvalRun], name: str) -> None:
-    run = runs[name]
+def test_every_article_answered_by_both_systems(runs, name: str) -> None:  # type: ignore[no-untyped-def]
+    run = runs(name)
     for system in ("pipeline", "baseline"):
         assert set(run.answers[system]) == {g.id for g in run.golds}
     assert all(a.ok for a in run.answers["pipeline"].values()), [a.error for a in run.answers["pipeline"].values()]
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_quality_does_not_drop_below_the_ratchet(runs: dict[str, EvalRun], name: str) -> None:
-    figures = headline(runs[name].metrics()["systems"]["pipeline"])
+def test_quality_does_not_drop_below_the_ratchet(runs, name: str) -> None:  # type: ignore[no-untyped-def]
+    figures = headline(runs(name).metrics()["systems"]["pipeline"])
     floor = THRESHOLDS[name]
     dropped = {k: (figures[k], v) for k, v in floor.items() if figures[k] is None or figures[k] + 1e-9 < v}
     assert not dropped, f"below the recorded floor (now, floor): {dropped}"
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_nothing_invented(runs: dict[str, EvalRun], name: str) -> None:
-    grounding = runs[name].metrics()["systems"]["pipeline"]["grounding"]
-    assert grounding["values"] > 0
+def test_nothing_invented(runs, name: str) -> None:  # type: ignore[no-untyped-def]
+    grounding = runs(name).metrics()["systems"]["pipeline"]["grounding"]
+    assert grounding["values"] > 0 or name == "polnear"  # attribution news: claims, seldom a sale
     assert grounding["invented"] == 0

@@ -222,7 +222,6 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(tmp_path: Path) -> N
     evil = '=HYPERLINK("http://evil","x")'
     text = f"Japan will buy 400 Tomahawk cruise missiles from {evil} worth $2.35 billion."
     answer = json.loads(tomahawk_answer(seller=evil))
-    answer["actors"] += [{"name": evil, "kind": "company", "title": None}]
     feed = tmp_path / "feed.jsonl"
     _feed(feed, ("-1+2", text))
     out = tmp_path / "out"
@@ -245,9 +244,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(tmp_path: Path) -> N
 
 def test_markup_in_article_text_is_printed_as_written(tmp_path: Path) -> None:
     link = "[link=http://evil]Japan[/link]"
-    text = f"The buyer, {link}, will buy 400 Tomahawk cruise missiles worth $2.35 billion. [/bold] said so."
+    text = f"The buyer, {link}, will buy 400 Tomahawk cruise missiles worth $2.35 billion. Aides said {link} [/bold]."
     answer = json.loads(tomahawk_answer(buyer=link))
-    answer["actors"] = [{"name": "[/bold]", "kind": "person", "title": link}]
     article = tmp_path / "a.txt"
     article.write_text(text, encoding="utf-8")
     with fake_openai_server(completion(json.dumps(answer))) as fake:
@@ -592,7 +590,7 @@ def test_a_long_article_may_hold_more_records_than_one_answer(tmp_path: Path) ->
              "items": [{"name": "Tomahawk cruise missiles", "quantity": m.group(2)}]}
             for m in re.finditer(r"(\w+) will buy (\d+) Tomahawk cruise missiles worth (\$\d+ billion)", text)
         ][:MAX_SALES]  # fmt: skip
-        return json.dumps({"sales": sales, "actors": [], "claims": []})
+        return json.dumps({"sales": sales})
 
     with fake_openai_server(Step(respond=answer)) as fake:
         result = cli(tmp_path, "extract", str(article), "--json", "--base-url", fake.url, "--model", "m")

@@ -17,7 +17,7 @@ def one_sale(text: str, published: dt.date | None = None, **fields: object):  # 
     base: dict[str, object] = {"seller": None, "buyer": None, "items": [], "value": None, "date": None}
     base["status"] = None
     base.update(fields)
-    answer = ArticleAnswer(sales=[SaleAnswer.model_validate(base)], actors=[], claims=[])
+    answer = ArticleAnswer(sales=[SaleAnswer.model_validate(base)])
     sales, _, _, warnings = assemble(Article(id="t", text=text, published=published), answer)
     return sales, warnings
 

@@ -1,6 +1,5 @@
 """The one sentence splitter (core/sentences.py)."""
 
-from arms_extract.core.grounding import ground_paraphrase
 from arms_extract.core.sentences import sentence_around, sentence_spans
 
 
@@ -31,10 +30,3 @@ def test_sentence_around_covers_every_sentence_a_span_touches() -> None:
     text = "One. Two words here. Three."
     assert text[slice(*sentence_around(text, 6))] == "Two words here."
     assert text[slice(*sentence_around(text, 6, 24))] == "Two words here. Three."
-
-
-def test_a_paraphrase_grounds_to_the_whole_sentence_past_an_acronym() -> None:
-    # The old splitter cut "U.S." and grounded the paraphrase to "agreed to buy forty missiles.".
-    text = "Earlier news. Washington and the U.S. Navy agreed to buy forty missiles. Other text."
-    span = ground_paraphrase(text, "Washington agreed buy forty missiles")
-    assert span is not None and span.text == "Washington and the U.S. Navy agreed to buy forty missiles."

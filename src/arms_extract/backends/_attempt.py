@@ -154,11 +154,9 @@ def _combine(attempts: list[_Attempt]) -> _Attempt:
     if len(attempts) == 1:
         return attempts[0]
     # Built without validation: each chunk's answer kept to the caps of the schema, but together
-    # a long article may hold more sales, actors or claims than one answer may.
+    # a long article may hold more sales than one answer may.
     answer = ArticleAnswer.model_construct(
         sales=[s for a in attempts for s in a.answer.sales],
-        actors=[x for a in attempts for x in a.answer.actors],
-        claims=[c for a in attempts for c in a.answer.claims],
     )
     usage = sum((a.usage for a in attempts), Usage())
     warnings = [f"chunk {i + 1}: {w}" for i, a in enumerate(attempts) for w in a.warnings]

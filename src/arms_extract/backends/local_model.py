@@ -30,6 +30,9 @@ from ._model_file import MODEL_NAME, ensure_model_file
 
 HOST = "127.0.0.1"
 DEFAULT_CTX = 8192
+# llama.cpp speculative decoding by n-grams of the prompt ("none" or a type such as "ngram_mod").
+SPECULATIVE_TYPES = ("none", "ngram_mod", "ngram_simple", "ngram_cache")
+DEFAULT_SPECULATIVE = "none"
 # The module the server's child process runs (`python -m`): this one, wherever it lives.
 SERVE_MODULE = "arms_extract.backends.local_model"
 START_TIMEOUT = 180.0
@@ -65,8 +68,10 @@ class EmbeddedServer:
         n_ctx: int = DEFAULT_CTX,
         threads: int | None = None,
         parallel: int = 1,
+        speculative: str = DEFAULT_SPECULATIVE,
     ) -> None:
         self.model_path = model_path
+        self.speculative = speculative
         env_port = os.environ.get("ARMS_EXTRACT_EMBEDDED_PORT")
         self.port = port if port is not None else (int(env_port) if env_port else 0)
         self.n_ctx = n_ctx
@@ -106,7 +111,7 @@ class EmbeddedServer:
         command = [
             sys.executable, "-m", SERVE_MODULE, "--model", str(path),
             "--alias", self.model_name, "--port", str(self.port), "--ctx", str(self.n_ctx),
-            "--threads", str(self.threads), "--parallel", str(self.parallel),
+            "--threads", str(self.threads), "--parallel", str(self.parallel), "--speculative", self.speculative,
         ]  # fmt: skip
         with self._log.open("w") as log:
             process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
@@ -195,6 +200,7 @@ def _serve(argv: list[str] | None = None) -> None:
     parser.add_argument("--ctx", type=int, default=DEFAULT_CTX)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--parallel", type=int, default=1)
+    parser.add_argument("--speculative", choices=SPECULATIVE_TYPES, default=DEFAULT_SPECULATIVE)
     args = parser.parse_args(argv)
     import xllamacpp
 
@@ -208,6 +214,10 @@ def _serve(argv: list[str] | None = None) -> None:
     params.cpuparams_batch.n_threads = args.threads
     params.verbosity = -1
     params.warmup = False
+    if args.speculative != "none":
+        # Drafts tokens from n-grams the prompt already holds: our answers copy the article's words.
+        kind = getattr(xllamacpp.common_speculative_type, f"COMMON_SPECULATIVE_TYPE_{args.speculative.upper()}")
+        params.speculative.types = [kind]
     try:
         server = xllamacpp.Server(params)
     except RuntimeError as exc:

@@ -25,20 +25,19 @@ from ..records import (
     Span,
     Stage,
 )
-from .answer import ActorAnswer, ArticleAnswer, ClaimAnswer, SaleAnswer
+from .answer import ArticleAnswer, SaleAnswer
 from .attribution import PRONOUNS, Attribution, find_attributions
 from .grounding import (
     FoldedText,
-    extend_to_clause_end,
     find_all,
     ground,
     ground_item_name,
     ground_loosely,
-    ground_paraphrase,
     ground_prefix,
 )
 from .injection import Injection, find_injections, overlaps
 from .injection import describe as describe_injection
+from .names import names_in
 from .normalize import (
     DSCA_NAME,
     MAX_AMOUNT,
@@ -61,15 +60,10 @@ from .normalize import (
     text_before,
     variants_in,
 )
-from .people import personal_name, quoted_people, stated_source, title_before
-from .saying import CUE_STEMS
+from .people import personal_name, quoted_people, title_before, titled_people
 from .sentences import sentence_around as _sentence_bounds
 
 _R = TypeVar("_R")
-_OPEN_QUOTES = "\u201c\u00ab"
-_CLOSE_QUOTES = "\u201d\u00bb"
-_PRONOUNS = {"it", "he", "she", "they", "we", "i", "this", "that", "the statement"}
-_CUE = re.compile(rf"\b({CUE_STEMS})", re.I)
 _MADE = r"(?:[- ](?:made|built|designed|produced|manufactured))?"
 _MAKER_BEFORE = re.compile(rf"\b([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+$")
 _MAKER_INSIDE = re.compile(rf"^([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+\S")
@@ -136,16 +130,6 @@ def _close(a: Span, b: Span, window: int = 800) -> bool:
     return a.start - window <= b.end and b.start <= a.end + window
 
 
-def _quote_start(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
-    """The opening words of a statement (four verbatim words are enough), or, for reported
-
-    speech the model rephrased, the article's sentence that says the same."""
-    span = ground_prefix(text, phrase, min_words=4, folded=folded, near=near)
-    if span is not None:
-        return extend_to_clause_end(text, span)
-    return ground_paraphrase(text, phrase)
-
-
 _ORG_WORDS = re.compile(
     r"\b(ministry|department|agency|office|council|command|forces?|army|navy|air force|"
     r"corporation|corp|company|inc|ltd|group|systems|industries|government|committee|"
@@ -192,31 +176,6 @@ def _same_statement(a: Span, b: Span) -> bool:
     """Two content spans overlapping by at least half of the shorter (the claims metric's rule)."""
     overlap = min(a.end, b.end) - max(a.start, b.start)
     return overlap > 0 and 2 * overlap >= min(a.end - a.start, b.end - b.start)
-
-
-def _with_grammar_claims(model_claims: list[Claim], grammar_claims: list[Claim]) -> list[Claim]:
-    """Every claim the grammar finds, plus the model's claims about statements the grammar missed.
-
-    Where both found a statement, the grammar's claim is kept (its parts are typed spans), with
-    what the model adds (a sale link, a speaker) where the grammar's has none."""
-    kept = list(grammar_claims)
-    for claim in model_claims:
-        twin = next(
-            (
-                g
-                for g in kept
-                if g.content_span and claim.content_span and _same_statement(g.content_span, claim.content_span)
-            ),
-            None,
-        )
-        if twin is None:
-            kept.append(claim)
-            continue
-        # The model may know what the grammar left open: the sale, or who "the minister" is.
-        update = {name: getattr(claim, name) for name in ("sale", "speaker") if getattr(twin, name) is None}
-        kept[kept.index(twin)] = twin.model_copy(update={k: v for k, v in update.items() if v is not None})
-    kept.sort(key=lambda c: c.content_span.start if c.content_span else c.evidence[-1].start if c.evidence else 0)
-    return [c.model_copy(update={"id": f"claim-{i + 1}"}) for i, c in enumerate(kept)]
 
 
 def _merge_key(name: str, kind: ActorKind) -> str:
@@ -387,16 +346,15 @@ class _Assembler:
                 return actor
         return None
 
-    def actor_from_answer(self, answer: ActorAnswer) -> None:
-        title = None
-        if answer.title:
-            span = self.ground(f"title of {answer.name!r}", answer.title)
-            title = span.text if span else None
-        self.add_actor(answer.name, ActorKind(answer.kind), title)
+    def add_named(self) -> None:
+        """The countries and organisations the article names in capitals (core/names.py)."""
+        for name in names_in(self.text):
+            self.add_actor(name.text, ActorKind(name.kind))
 
     def add_quoted_people(self) -> None:
-        """Add the people the article quotes that the model did not list, and fill missing titles."""
-        for span in quoted_people(self.text):
+        """Add the people the article quotes ("Maria Zakharova said") or names with a title
+        ("Secretary of State Antony Blinken"), with the titles written before them."""
+        for span in [*quoted_people(self.text), *titled_people(self.text)]:
             if known_body(span.text) or country_code(span.text):
                 continue
             existing = self.find_actor(span.text)
@@ -682,42 +640,6 @@ class _Assembler:
 
     # -- claims ------------------------------------------------------------
 
-    def claim(self, index: int, answer: ClaimAnswer, sales: list[Sale]) -> Claim | None:
-        path = f"claims[{index}]"
-        content = self.ground(f"{path}.quote_start", answer.quote_start, how=_quote_start)
-        if content is None:
-            return None
-        cue_span = self.ground(f"{path}.cue", answer.cue, content.start)
-        if cue_span is not None and not _CUE.search(cue_span.text):
-            self.warnings.append(f"dropped {path}: {cue_span.text!r} is not a verb of saying")
-            return None
-        # The article's own attribution ("..., according to the DSCA") beats the model's guess.
-        speaker_span = stated_source(self.text, content) or self.ground(
-            f"{path}.speaker", answer.speaker, content.start
-        )
-        if speaker_span is None:
-            return None
-        speaker = None
-        if speaker_span.text.casefold().strip() not in _PRONOUNS:
-            speaker = self.find_actor(speaker_span.text)
-            if speaker is None:
-                speaker = self.add_actor(speaker_span.text, _guess_kind(speaker_span.text))
-        evidence = [s for s in (speaker_span, cue_span, content) if s is not None]
-        return Claim(
-            id=f"claim-{index + 1}",
-            speaker=speaker.id if speaker else None,
-            speaker_name=speaker_span.text,
-            cue=cue_span.text if cue_span else None,
-            content=content.text,
-            direct=self.is_quoted(content),
-            sale=self.sale_for(content, sales),
-            is_boilerplate=is_boilerplate(content.text),
-            evidence=sorted(evidence, key=lambda s: s.start),
-            speaker_span=speaker_span,
-            cue_span=cue_span,
-            content_span=content,
-        )
-
     def grammar_claim(self, attribution: Attribution, sales: list[Sale]) -> Claim:
         """A claim from the article's own wording: every part is a span of it."""
         part = self.span_of
@@ -725,8 +647,10 @@ class _Assembler:
         cue_span, content = part(attribution.cue), part(attribution.content)
         speaker = None
         if speaker_span is not None:
-            if speaker_span.text.casefold() in PRONOUNS:
-                speaker = self.person_before(cue_span.start) if speaker_span.text.casefold() in ("he", "she") else None
+            last_word = speaker_span.text.split()[-1].casefold()
+            if speaker_span.text.casefold() in PRONOUNS or last_word in ("he", "she"):
+                # "he said", "Later he said": the person named last before it.
+                speaker = self.person_before(cue_span.start) if last_word in ("he", "she") else None
             elif _looks_named(speaker_span.text):
                 speaker = self.find_actor(speaker_span.text) or self.add_actor(
                     speaker_span.text, _guess_kind(speaker_span.text)
@@ -736,7 +660,7 @@ class _Assembler:
             id="",
             speaker=speaker.id if speaker else None,
             speaker_name=speaker.name
-            if speaker and speaker_span and speaker_span.text.casefold() in PRONOUNS
+            if speaker and speaker_span and speaker_span.text.split()[-1].casefold() in PRONOUNS
             else (speaker_span.text if speaker_span else ""),
             cue=cue_span.text,
             content=content.text,
@@ -763,16 +687,6 @@ class _Assembler:
                 if position - window <= mention.start < position and (best is None or mention.start > best[0]):
                     best = (mention.start, actor)
         return best[1] if best else None
-
-    def is_quoted(self, span: Span) -> bool:
-        """Inside quotation marks in its paragraph: a direct quote, not reported speech."""
-        if span.text[:1] in '"' + _OPEN_QUOTES:
-            return True
-        paragraph_start = self.text.rfind("\n", 0, span.start) + 1
-        before = self.text[paragraph_start : span.start]
-        curly_open = sum(before.count(q) for q in _OPEN_QUOTES)
-        curly_close = sum(before.count(q) for q in _CLOSE_QUOTES)
-        return curly_open > curly_close or before.count('"') % 2 == 1
 
     def sale_for(self, content: Span, sales: list[Sale]) -> str | None:
         if not sales:
@@ -892,17 +806,16 @@ def merge_fragments(sales: list[SaleAnswer]) -> list[SaleAnswer]:
 def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[Claim], list[Actor], list[str]]:
     """Grounded, normalised sales, claims and actors, plus a warning for each dropped mention."""
     builder = _Assembler(article)
-    for actor in answer.actors:
-        builder.actor_from_answer(actor)
+    builder.add_named()
     builder.add_quoted_people()
     fragments = merge_fragments(answer.sales)
     only_sale = len(fragments) == 1
     sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
     sales = _without_mirrors(_distinct(sales, _sale_key), article.text, builder.warnings)
-    claims = [claim for i, c in enumerate(answer.claims) if (claim := builder.claim(i, c, sales)) is not None]
-    claims = _distinct(claims, lambda c: (c.evidence[-1].start, c.speaker))
-    grammar = [builder.grammar_claim(attribution, sales) for attribution in find_attributions(article.text)]
-    claims = _with_grammar_claims(claims, grammar)
+    claims = [
+        builder.grammar_claim(attribution, sales).model_copy(update={"id": f"claim-{i + 1}"})
+        for i, attribution in enumerate(find_attributions(article.text))
+    ]
     claims = builder.add_template_claims(claims, sales)
     actors = list(builder.actors.values())
     injections = find_injections(article.text)

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from ..records import Span
-from .sentences import sentence_spans
 
 _QUOTES = str.maketrans(
     {
@@ -126,7 +125,6 @@ def is_grounded(text: str, mention: str, folded: FoldedText | None = None) -> bo
 
 
 _DESIGNATION_LIKE = re.compile(r"[A-Za-z]+-?\d")
-_CLAUSE_END = re.compile(r"[.!?]['\"\u201d\u2019]?(?=\s|$)|[\"\u201d](?=\s*[,.]?\s)|\n")
 
 
 def ground_prefix(
@@ -174,17 +172,6 @@ def ground_item_name(text: str, name: str, folded: FoldedText | None = None, nea
     return None
 
 
-def extend_to_clause_end(text: str, span: Span) -> Span:
-    """From the start of `span` to the end of its sentence or quotation."""
-    match = _CLAUSE_END.search(text, span.end)
-    end = match.start() if match else len(text)
-    if match and text[match.start()] in ".!?":
-        end += 1
-    while end > span.end and text[end - 1] in ", ":
-        end -= 1
-    return Span(start=span.start, end=end, text=text[span.start : end])
-
-
 def ground_loosely(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
     """Exact or folded match, else the same words with other endings ("approved" -> "approve")."""
     span = ground(text, phrase, near=near, folded=folded)
@@ -201,36 +188,3 @@ def ground_loosely(text: str, phrase: str, near: int | None = None, folded: Fold
     if near is None:
         return matches[0]
     return min(matches, key=lambda s: abs(s.start - near))
-
-
-_WORD = re.compile(r"\w[\w'\u2019-]*")
-
-
-def ground_paraphrase(text: str, phrase: str, min_overlap: float = 0.6) -> Span | None:
-    """Where the article says what a reported-speech paraphrase says.
-
-    Finds the sentence holding the largest share of the phrase's words (at
-    least `min_overlap`) and returns it from the first of those words on; the
-    evidence is then the article's own words, never the model's.
-    """
-    words = [w.casefold() for w in _WORD.findall(phrase) if len(w) > 3]
-    if len(words) < 3:
-        return None
-    best: tuple[float, int, int] | None = None
-    for sentence_start, sentence_end in sentence_spans(text):
-        present = {w.casefold() for w in _WORD.findall(text, sentence_start, sentence_end)}
-        share = sum(w in present for w in words) / len(words)
-        if share >= min_overlap and (best is None or share > best[0]):
-            best = (share, sentence_start, sentence_end)
-    if best is None:
-        return None
-    _, sentence_start, end = best
-    start = end
-    for word in words:
-        found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text[sentence_start:end], re.IGNORECASE)
-        if found:
-            start = sentence_start + found.start()
-            break
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start=start, end=end, text=text[start:end])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..records import Span
-from .saying import AFTER_NAME, AFTER_QUOTE, BEFORE_QUOTE
+from .saying import AFTER_NAME
 
 _SAYING = re.compile(rf",?\s+(?:has\s+|had\s+)?({AFTER_NAME})\b")
 _NAME_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.")
@@ -23,6 +23,29 @@ _TITLE_WORDS = {
     "defense", "deputy", "vice", "senator", "governor", "chairman", "king", "crown", "prince",
     "sheikh", "state", "the", "according", "in", "on", "but", "and", "however", "meanwhile",
 }  # fmt: skip
+
+
+# Words that end an organisation's name, not a person's ("head of the Main Intelligence Directorate").
+_NOT_NAMES = {"directorate", "ministry", "department", "agency", "staff", "force", "forces", "army", "navy",
+              "command", "office", "council", "committee", "corporation", "company", "group", "systems"}  # fmt: skip
+_TITLED = re.compile(
+    r"\b(?:President|Minister|Secretary|[Ss]pokes(?:wo)?man|[Ss]pokesperson|[Cc]hief|[Hh]ead|Director|General|"
+    r"Admiral|Ambassador|Senator|Sen\.|Rep\.|Gen\.|Col\.|Adm\.|Lt\.|Maj\.|Capt\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|"
+    r"Chairman|CEO|[Cc]ommander|[Aa]dviser|[Ee]nvoy|Governor|Prince|King)"
+    r"(?:[ \t]+of[ \t]+(?:State|Defen[cs]e|Staff|the[ \t]+[A-Z]\w+))?"
+    r"[ \t]+(?P<name>[A-Z][a-z'\u2019-]+(?:[ \t]+[A-Z]\.)?(?:[ \t]+[A-Z][a-z'\u2019-]+){1,2})\b"
+)
+
+
+def titled_people(text: str) -> list[Span]:
+    """Spans of two- or three-word personal names right after a title ("Secretary of State Antony Blinken")."""
+    found = []
+    for match in _TITLED.finditer(text):
+        words = match.group("name").split()
+        if any(w.casefold() in _TITLE_WORDS or w.casefold() in _NOT_NAMES for w in words):
+            continue
+        found.append(Span(start=match.start("name"), end=match.end("name"), text=match.group("name")))
+    return found
 
 
 def quoted_people(text: str) -> list[Span]:
@@ -57,6 +80,9 @@ _TITLE_HINT = re.compile(
 )
 
 
+_CLAUSE_WORD = re.compile(r"\b(?:that|said|says|and|when|as|while|after)\b\s*")
+
+
 def title_before(text: str, name: Span) -> Span | None:
     """The title written just before a name, back to the previous comma or sentence start.
 
@@ -77,6 +103,11 @@ def title_before(text: str, name: Span) -> Span | None:
         comma = before.rfind(",")
         segment_start += comma + 1
         before = before[comma + 1 :]
+    # "the State Department said on January 3 that US Secretary of State": the title follows "that".
+    clause = next(reversed(list(_CLAUSE_WORD.finditer(before))), None)
+    if clause is not None:
+        segment_start += clause.end()
+        before = before[clause.end() :]
     stripped = before.strip()
     if not stripped or len(stripped) > 100 or not _TITLE_HINT.search(stripped):
         return None
@@ -94,32 +125,3 @@ def personal_name(written: str) -> str:
             break
         kept.insert(0, token)
     return " ".join(kept) if kept else written.strip()
-
-
-_TOKEN = r"(?:(?:[A-Z]\.)+|[A-Z(][\w'\u2019()-]*)"
-_WHO = rf"(?P<who>{_TOKEN}(?:[ \t]+(?:of[ \t]+the[ \t]+|of[ \t]+)?{_TOKEN})*)"
-_SOURCE_AFTER = re.compile(rf"^[\s,\"\u201d]*(?:{AFTER_QUOTE})[ \t]+(?:the[ \t]+)?" + _WHO)
-_SOURCE_BEFORE = re.compile(
-    _WHO + rf",?[ \t]+(?:has[ \t]+|had[ \t]+)?(?:{BEFORE_QUOTE})"
-    r"(?:[ \t]+on[ \t]+\w+(?:[ \t]+\d+)?)?(?:[ \t]+that)?[\s,:\"\u201c]*$"
-)
-
-
-def stated_source(text: str, content: Span) -> Span | None:
-    """Who the article itself says made a statement: "..., according to the DSCA" right after
-
-    it, or "Pentagon chief Lloyd Austin said that ..." right before it, in the same sentence."""
-    after = text[content.end : content.end + 160]
-    match = _SOURCE_AFTER.match(after)
-    if match:
-        start = content.end + match.start("who")
-        who = match.group("who").rstrip(".,")
-        return Span(start=start, end=start + len(who), text=who)
-    line_start = max(text.rfind(".", 0, content.start), text.rfind("\n", 0, content.start)) + 1
-    before = text[line_start : content.start]
-    match = _SOURCE_BEFORE.search(before)
-    if match:
-        start = line_start + match.start("who")
-        who = match.group("who").rstrip(".,")
-        return Span(start=start, end=start + len(who), text=who)
-    return None
