@@ -3,7 +3,7 @@
     python scripts/score_attributions.py [--data ../shared/eval/polnear_dev.jsonl] [--held]
 
 The articles are split once by a seeded shuffle: the 20 of the fixed, recorded
-subset (tests/fixtures/eval_polnear.jsonl), 20 held apart (their figures are
+subset (tests/fixtures/eval_polnear.jsonl: the first 20 of at most 8,000 characters), 20 held apart (their figures are
 printed only with --held, to check at the end that the rules were not tuned to
 what they were tried on) and the rest, for working on the rules.
 """
@@ -27,11 +27,22 @@ SEED = 13
 FIXED, HELD = 20, 20
 
 
-def split(ids: list[str]) -> dict[str, list[str]]:
-    """The fixed subset, the held-apart sample and the working rest, by a seeded shuffle."""
-    shuffled = sorted(ids)
+MAX_FIXED_CHARS = 8000  # the recorded subset keeps to articles the model reads in one or two requests
+
+
+def split(lengths: dict[str, int]) -> dict[str, list[str]]:
+    """The fixed subset, the held-apart sample and the working rest, by a seeded shuffle of the ids."""
+    shuffled = sorted(lengths)
     random.Random(SEED).shuffle(shuffled)
-    return {"fixed": shuffled[:FIXED], "held": shuffled[FIXED : FIXED + HELD], "rest": shuffled[FIXED + HELD :]}
+    fixed = [i for i in shuffled if lengths[i] <= MAX_FIXED_CHARS][:FIXED]
+    others = [i for i in shuffled if i not in fixed]
+    return {"fixed": fixed, "held": others[:HELD], "rest": others[HELD:]}
+
+
+def write_fixture(golds_path: Path, ids: list[str], out: Path) -> None:
+    """The fixed subset's articles, as the dataset has them, in the split's order."""
+    lines = {json.loads(line)["id"]: line for line in golds_path.read_text(encoding="utf-8").splitlines() if line}
+    out.write_text("".join(lines[i] + "\n" for i in ids), encoding="utf-8")
 
 
 def main() -> None:
@@ -39,9 +50,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "eval" / "polnear_dev.jsonl")
     parser.add_argument("--held", action="store_true", help="also score the held-apart sample")
     parser.add_argument("--show", type=int, default=0, help="print this many missed and spurious examples")
+    parser.add_argument("--write-fixture", type=Path, help="write the fixed subset's articles here (JSONL)")
     args = parser.parse_args()
     golds = {g.id: g for g in load_gold(args.data)}
-    parts = split(list(golds))
+    parts = split({i: len(g.text) for i, g in golds.items()})
+    if args.write_fixture:
+        write_fixture(args.data, parts["fixed"], args.write_fixture)
     for name, ids in parts.items():
         if name == "held" and not args.held:
             continue

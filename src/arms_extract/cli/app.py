@@ -295,7 +295,9 @@ def export(
 
 @app.command("eval")
 def evaluate(
-    dataset: Annotated[Path, typer.Argument(help="Gold articles (JSONL): span-annotated news or DSCA notices.")],
+    dataset: Annotated[
+        Path, typer.Argument(help="Gold articles (JSONL): span-annotated news, DSCA notices or PolNeAR attributions.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Where metrics.json, report.md and answers.jsonl go.")],
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles (after --ids).")] = None,
     ids: Annotated[Path | None, typer.Option("--ids", help="A file of article ids to score, one per line.")] = None,
