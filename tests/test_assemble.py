@@ -253,3 +253,25 @@ def test_the_word_us_is_not_the_united_states_in_direction_cues() -> None:
     (kept,), _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert (kept.seller_country, kept.buyer_country) == ("USA", "IND")
     assert not any("swapped" in w for w in warnings)
+
+
+def test_a_dsca_notice_split_into_several_sales_is_one_sale() -> None:
+    text = (
+        "WASHINGTON - The Defense Security Cooperation Agency notified Congress of a possible Foreign Military "
+        "Sale to the Government of Iraq for 24 AH-64E Apache helicopters and 480 Hellfire missiles for an "
+        "estimated cost of $4.8 billion. Transmittal No. 14-04."
+    )
+    answer = one_answer(
+        sale(buyer="Government of Iraq", items=[ItemAnswer(name="AH-64E Apache helicopters", quantity="24")]),
+        sale(
+            buyer="Iraq",
+            items=[ItemAnswer(name="Hellfire missiles", quantity="480")],
+            value="$4.8 billion",
+            status="notified Congress",
+        ),
+    )
+    [s], _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert [(i.name, i.quantity) for i in s.items] == [("AH-64E Apache helicopters", 24), ("Hellfire missiles", 480)]
+    assert (s.seller_country, s.buyer_country, s.stage) == ("USA", "IRQ", Stage.notified_to_congress)
+    assert s.value is not None and s.value.usd == 4.8e9
+    assert any("a DSCA notice notifies one sale" in w for w in warnings)

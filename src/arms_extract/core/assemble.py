@@ -803,12 +803,35 @@ def merge_fragments(sales: list[SaleAnswer]) -> list[SaleAnswer]:
     return merged
 
 
+def one_sale_per_notice(sales: list[SaleAnswer], warnings: list[str]) -> list[SaleAnswer]:
+    """A DSCA notice notifies one sale: the entries a model split it into, with compatible parties,
+    are one sale with all their items (and the first value, date and status given)."""
+    if len(sales) < 2:
+        return sales
+    first = sales[0].model_copy(deep=True)
+    kept = [first]
+    for other in sales[1:]:
+        if not (_compatible(first.buyer, other.buyer) and _compatible(first.seller, other.seller)):
+            kept.append(other)
+            continue
+        names = {item.name.casefold() for item in first.items}
+        first.items += [item for item in other.items if item.name.casefold() not in names]
+        for field_name in ("seller", "buyer", "value", "date", "status"):
+            if getattr(first, field_name) is None:
+                setattr(first, field_name, getattr(other, field_name))
+    if len(kept) < len(sales):
+        warnings.append(f"a DSCA notice notifies one sale: {len(sales) - len(kept) + 1} entries joined into one")
+    return kept
+
+
 def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[Claim], list[Actor], list[str]]:
     """Grounded, normalised sales, claims and actors, plus a warning for each dropped mention."""
     builder = _Assembler(article)
     builder.add_named()
     builder.add_quoted_people()
     fragments = merge_fragments(answer.sales)
+    if _DSCA_NAME.search(article.text) and _DSCA_NOTICE.search(article.text):
+        fragments = one_sale_per_notice(fragments, builder.warnings)
     only_sale = len(fragments) == 1
     sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
     sales = _without_mirrors(_distinct(sales, _sale_key), article.text, builder.warnings)
