@@ -275,3 +275,13 @@ def test_a_dsca_notice_split_into_several_sales_is_one_sale() -> None:
     assert (s.seller_country, s.buyer_country, s.stage) == ("USA", "IRQ", Stage.notified_to_congress)
     assert s.value is not None and s.value.usd == 4.8e9
     assert any("a DSCA notice notifies one sale" in w for w in warnings)
+
+
+def test_a_dsca_notice_gets_the_cost_its_template_sentence_states() -> None:
+    text = (
+        "The Defense Security Cooperation Agency notified Congress of a possible Foreign Military Sale to Turkey "
+        "for three AH-1W helicopters. The estimated cost is $111 million. Transmittal No. 11-21."
+    )
+    answer = one_answer(sale(buyer="Turkey", items=[ItemAnswer(name="AH-1W helicopters", quantity="three")]))
+    [s], _, _, _ = assemble(Article(id="x", text=text), answer)
+    assert s.value is not None and s.value.usd == 111e6 and s.value.evidence.text == "$111 million"

@@ -52,6 +52,7 @@ from .normalize import (
     is_associated,
     is_boilerplate,
     known_body,
+    notice_cost,
     parse_money,
     parse_quantity,
     quantity_before,
@@ -832,6 +833,10 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
     fragments = merge_fragments(answer.sales)
     if _DSCA_NAME.search(article.text) and _DSCA_NOTICE.search(article.text):
         fragments = one_sale_per_notice(fragments, builder.warnings)
+        cost = notice_cost(article.text)
+        if len(fragments) == 1 and fragments[0].value is None and cost is not None:
+            # The notice states its cost in a template sentence the model may leave out.
+            fragments = [fragments[0].model_copy(update={"value": article.text[cost[0] : cost[1]]})]
     only_sale = len(fragments) == 1
     sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
     sales = _without_mirrors(_distinct(sales, _sale_key), article.text, builder.warnings)

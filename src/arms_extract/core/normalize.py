@@ -916,6 +916,18 @@ class KnownBody:
 
 # The US agency that notifies Congress of arms sales, as its notices and the news write it.
 DSCA_NAME = r"Defen[cs]e Security Cooperation Agency"
+# A DSCA notice states its total in one template sentence: "... for an estimated cost of $111 million".
+_NOTICE_COST = re.compile(
+    r"estimated (?:total )?(?:case )?(?:value|cost) (?:is|of|could be as high as) (?:up to )?(?:approximately )?"
+    r"(\$\s?[\d.,]+\s*(?:million|billion))",
+    re.IGNORECASE,
+)
+
+
+def notice_cost(text: str) -> tuple[int, int] | None:
+    """(start, end) of the amount a DSCA notice's cost sentence states, or None."""
+    match = _NOTICE_COST.search(text)
+    return match.span(1) if match else None
 
 _KNOWN_BODIES: list[tuple[re.Pattern[str], KnownBody]] = [
     (
