@@ -285,3 +285,21 @@ def test_a_dsca_notice_gets_the_cost_its_template_sentence_states() -> None:
     answer = one_answer(sale(buyer="Turkey", items=[ItemAnswer(name="AH-1W helicopters", quantity="three")]))
     [s], _, _, _ = assemble(Article(id="x", text=text), answer)
     assert s.value is not None and s.value.usd == 111e6 and s.value.evidence.text == "$111 million"
+
+
+def test_every_template_sentence_of_a_dsca_notice_is_a_boilerplate_claim() -> None:
+    # One list of the template's wording (normalize.is_boilerplate): "current and future threats"
+    # was a template sentence that never became a template claim.
+    text = (
+        "The Defense Security Cooperation Agency notified Congress of a possible Foreign Military Sale to "
+        "Japan for 400 missiles. The proposed sale will improve Japan's capability to meet current and future "
+        "threats. The proposed sale will not alter the basic military balance in the region. Transmittal No. 24-7."
+    )
+    answer = one_answer(sale(buyer="Japan", items=[ItemAnswer(name="missiles", quantity="400")]))
+    _, claims, _, _ = assemble(Article(id="x", text=text), answer)
+    template = [c.content for c in claims if c.found_by == "template"]
+    assert template == [
+        "The proposed sale will improve Japan's capability to meet current and future threats.",
+        "The proposed sale will not alter the basic military balance in the region.",
+    ]
+    assert all(c.is_boilerplate for c in claims if c.found_by == "template")

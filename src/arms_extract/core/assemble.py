@@ -63,6 +63,7 @@ from .normalize import (
 )
 from .people import personal_name, quoted_people, title_before, titled_people
 from .sentences import sentence_around as _sentence_bounds
+from .sentences import sentence_spans
 
 _R = TypeVar("_R")
 _MADE = r"(?:[- ](?:made|built|designed|produced|manufactured))?"
@@ -84,11 +85,6 @@ def _date_mention(text: str, phrase: str, near: int | None = None, folded: Folde
 
 _DSCA_NAME = re.compile(DSCA_NAME)
 _DSCA_NOTICE = re.compile(r"Transmittal No|Media/Public Contact|Security Cooperation Agency notified Congress")
-_BOILERPLATE_CUES = re.compile(
-    r"basic military balance|difficulty absorbing|foreign policy and national security|"
-    r"adverse impact on U\.?S\.? defen[cs]e readiness|no known offset agreements?",
-    re.I,
-)
 
 
 _SELLING = r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*)\b[^.]{0,80}?\bto\s+(?:the\s+)?"
@@ -602,11 +598,10 @@ class _Assembler:
             return claims
         covered = [c.content_span or c.evidence[-1] for c in claims if c.content_span or c.evidence]
         sentences: dict[int, Span] = {}
-        for match in _BOILERPLATE_CUES.finditer(self.text):
-            cue = Span(start=match.start(), end=match.end(), text=match.group(0))
-            sentence = sentence_around(self.text, cue)
+        for start, end in sentence_spans(self.text):
+            sentence = self.span_of((start, end))
             if is_boilerplate(sentence.text) and not any(_same_statement(sentence, c) for c in covered):
-                sentences.setdefault(sentence.start, sentence)
+                sentences[start] = sentence
         extra = [
             Claim(
                 id=f"claim-{len(claims) + i + 1}",

@@ -929,6 +929,7 @@ def notice_cost(text: str) -> tuple[int, int] | None:
     match = _NOTICE_COST.search(text)
     return match.span(1) if match else None
 
+
 _KNOWN_BODIES: list[tuple[re.Pattern[str], KnownBody]] = [
     (
         re.compile(r"\b(state department|department of state)\b", re.I),
