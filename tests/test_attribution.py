@@ -153,3 +153,15 @@ def test_the_seeds_own_attributions_name_their_sources() -> None:
     )
     reported = _parts(seed_text("000_"))
     assert ("Pentagon chief Lloyd Austin", "said") in {(source, cue) for source, cue, _, _ in reported}
+
+
+def test_actor_coverage_of_annotated_parties_and_actors_without_a_role() -> None:
+    from arms_extract.evaluation.evalset import GoldArticle, GoldLabel
+    from arms_extract.evaluation.scoring import SystemArticle, score
+
+    text = "Japan buys missiles from Raytheon, officials said."
+    gold = GoldArticle("n1", text, [GoldLabel("Buyer Country", "Japan", 0, 5), GoldLabel("Seller", "Raytheon", 25, 33)])
+    answer = SystemArticle(id="n1", actor_mentions=[(0, 5)], actors=2, actors_without_role=1)
+    actors = score([gold], {"n1": answer})["actors"]
+    assert (actors["covered"], actors["gold"], actors["party_coverage"]) == (1, 2, 0.5)
+    assert (actors["actors"], actors["without_role"]) == (2, 1)

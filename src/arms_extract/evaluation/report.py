@@ -92,6 +92,15 @@ def _table(metrics: dict[str, Any]) -> list[str]:
         lines.append("| main deal (file-name codes), both parties right | " + " | ".join(cells) + " | 0.85 |")
         cells = [str(systems[n]["main_deal"]["reversed"]) for n in names]
         lines.append("| main deal reversed | " + " | ".join(cells) + " | 0 |")
+    if any((systems[n].get("actors") or {}).get("gold") for n in names):
+        cells = [
+            f"{fmt(systems[n]['actors']['party_coverage'])} ({systems[n]['actors']['covered']}/"
+            f"{systems[n]['actors']['gold']})"
+            for n in names
+        ]
+        lines.append("| annotated parties covered by an actor | " + " | ".join(cells) + " | |")
+        cells = [f"{systems[n]['actors']['without_role']} of {systems[n]['actors']['actors']}" for n in names]
+        lines.append("| actors with no role in any record | " + " | ".join(cells) + " | |")
     if any(systems[n].get("claims") for n in names):
         for key, target in (("f1", 0.60), ("precision", None), ("recall", None), ("speaker", 0.85), ("cue", 0.90)):
             cells = [fmt((systems[n].get("claims") or {}).get(key)) for n in names]

@@ -21,6 +21,8 @@ from .weapon_match import cluster_mentions, same_weapon
 ATTRIBUTES = ("buyer_country", "seller_country", "weapon", "quantity", "price")
 TOKEN_TAGS = ("Weapon", "Buyer", "Buyer Country", "Seller", "Seller Country", "Quantity", "Price", "Date")
 PRICE_TOLERANCE = 0.02
+# Annotated parties an extracted actor should cover: bodies, companies and countries that buy or sell.
+_PARTY_TAGS = ("Buyer", "Seller", "Buyer Country", "Seller Country")
 
 
 @dataclass
@@ -49,6 +51,9 @@ class SystemArticle:
     completion_tokens: int = 0
     reasks: int = 0
     claims: list[PredictedClaim] = field(default_factory=list)
+    actor_mentions: list[tuple[int, int]] = field(default_factory=list)  # every mention of every actor
+    actors: int = 0
+    actors_without_role: int = 0  # neither a party to a sale nor a claim's speaker
 
 
 # -- from our pipeline -------------------------------------------------------
@@ -149,6 +154,10 @@ def from_extraction(extraction: Extraction) -> SystemArticle:
         result.sales.append(predicted)
     result.spans = spans
     names = {actor.id: actor.name for actor in extraction.actors}
+    roles = {a for sale in extraction.sales for a in (sale.seller, sale.buyer)} | {c.speaker for c in extraction.claims}
+    result.actors = len(extraction.actors)
+    result.actors_without_role = sum(1 for actor in extraction.actors if actor.id not in roles)
+    result.actor_mentions = [(m.start, m.end) for actor in extraction.actors for m in actor.mentions]
     for claim in extraction.claims:
         content = claim.content_span or (claim.evidence[-1] if claim.evidence else None)
         if content is None:
@@ -291,6 +300,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
     errors: list[dict[str, str]] = []
     claims = ClaimCounts()
     main_deal = MainDealCounts()
+    parties = {"gold": 0, "covered": 0, "actors": 0, "without_role": 0}
     for gold in golds:
         answer = answers.get(gold.id) or failed(gold.id, "not run")
         if not answer.ok:
@@ -318,6 +328,12 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
             claims.add(gold.attributions, answer.claims)
         if gold.kind == "news":
             main_deal.add(gold.id, [(s.buyer_country, s.seller_country) for s in answer.sales])
+            for label in gold.labels:
+                if label.has_span and label.tag in _PARTY_TAGS:
+                    parties["gold"] += 1
+                    parties["covered"] += any(a < label.end and label.start < b for a, b in answer.actor_mentions)
+            parties["actors"] += answer.actors
+            parties["without_role"] += answer.actors_without_role
             token_articles += 1
             article_tokens = _tokens(gold.text)
             for tag in TOKEN_TAGS:
@@ -372,6 +388,10 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
             "reasks_per_article": round(reasks / n, 3),
         },
         "main_deal": main_deal.scores(),
+        "actors": {
+            **parties,
+            "party_coverage": round(parties["covered"] / parties["gold"], 4) if parties["gold"] else None,
+        },
         "claims": claims.scores() if any(g.kind == "polnear" for g in golds) else None,
         "failures": failures,
         "failed": errors,
