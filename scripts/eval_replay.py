@@ -25,7 +25,7 @@ from arms_extract import BackendSettings  # noqa: E402
 from arms_extract.evaluation.evalset import load_gold  # noqa: E402
 from arms_extract.evaluation.report import fmt, headline  # noqa: E402
 from arms_extract.evaluation.runner import run_eval, write_outputs  # noqa: E402
-from tests.conftest import CASSETTES, EMBEDDED_MODEL, FIXTURES, REPLAY_URL, json_body_matcher  # noqa: E402
+from tests.recordings import CASSETTES, EMBEDDED_MODEL, FIXTURES, REPLAY_URL, json_body_matcher  # noqa: E402
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ from arms_extract import BackendSettings, Extraction, Extractor  # noqa: E402
 from arms_extract.batch.inputs import read_articles  # noqa: E402
 from arms_extract.core.normalize import country_code, parse_money  # noqa: E402
 from arms_extract.evaluation.evalset import STATED_COST  # noqa: E402
-from tests.conftest import EMBEDDED_MODEL, REPLAY_URL, json_body_matcher  # noqa: E402
+from tests.recordings import EMBEDDED_MODEL, REPLAY_URL, json_body_matcher  # noqa: E402
 
 TITLE_BUYERS = {"dsca-257": "TWN", "dsca-306": "MEX", "dsca-335": "IRQ"}
 FIELDS = ("seller_country", "buyer_country", "value", "stage", "quantity")

@@ -12,37 +12,15 @@ server runs and requests go to a placeholder address that VCR intercepts.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from arms_extract import BackendSettings, EmbeddedServer, Extractor
-from arms_extract.backends._model_file import MODEL_NAME
 
-ROOT = Path(__file__).resolve().parents[1]
-CASSETTES = ROOT / "cassettes"
-SEEDS = ROOT / "seeds"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# The name the embedded server reports; it is part of every recorded request body.
-EMBEDDED_MODEL = MODEL_NAME
-REPLAY_URL = "http://127.0.0.1:9/v1"  # never contacted: VCR answers from the cassette
+from .recordings import CASSETTES, EMBEDDED_MODEL, FIXTURES, REPLAY_URL, ROOT, SEEDS, json_body_matcher
 
-
-def _json_body(request) -> object:  # type: ignore[no-untyped-def]
-    body = request.body
-    if isinstance(body, bytes):
-        body = body.decode("utf-8")
-    try:
-        return json.loads(body) if body else None
-    except ValueError:
-        return body
-
-
-def json_body_matcher(recorded, incoming) -> None:  # type: ignore[no-untyped-def]
-    """Match requests on their JSON content, not on key order or whitespace."""
-    assert _json_body(recorded) == _json_body(incoming), "request JSON bodies differ"
+__all__ = ["CASSETTES", "EMBEDDED_MODEL", "FIXTURES", "REPLAY_URL", "ROOT", "SEEDS", "json_body_matcher"]
 
 
 @pytest.fixture(scope="session")
