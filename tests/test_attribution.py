@@ -165,3 +165,30 @@ def test_actor_coverage_of_annotated_parties_and_actors_without_a_role() -> None
     actors = score([gold], {"n1": answer})["actors"]
     assert (actors["covered"], actors["gold"], actors["party_coverage"]) == (1, 2, 0.5)
     assert (actors["actors"], actors["without_role"]) == (2, 1)
+
+
+def test_claims_ratchet() -> None:
+    """The fixed PolNeAR subset through assembly with no sale: claims come from the grammar alone."""
+    from arms_extract.core.answer import ArticleAnswer
+    from arms_extract.core.assemble import assemble
+    from arms_extract.evaluation.report import headline
+    from arms_extract.evaluation.runner import EvalRun
+    from arms_extract.evaluation.scoring import from_extraction
+    from arms_extract.records import Article, Extraction, Provenance
+
+    from .recordings import FIXTURES, ROOT
+
+    golds = load_gold(FIXTURES / "eval_polnear.jsonl")
+    run = EvalRun("polnear", golds, answers={"pipeline": {}})
+    for gold in golds:
+        article = Article(id=gold.id, text=gold.text)
+        sales, claims, actors, warnings = assemble(article, ArticleAnswer(sales=[]))
+        provenance = Provenance(model="none", backend="none", prompt_version="", schema_version="", seconds=0.0)
+        extraction = Extraction(
+            article=article, sales=sales, claims=claims, actors=actors, provenance=provenance, warnings=warnings
+        )
+        run.answers["pipeline"][gold.id] = from_extraction(extraction)
+    figures = headline(run.metrics()["systems"]["pipeline"])
+    floor = json.loads((ROOT / "eval" / "thresholds.json").read_text(encoding="utf-8"))["polnear_claims"]
+    dropped = {k: (figures[k], v) for k, v in floor.items() if figures[k] is None or figures[k] + 1e-9 < v}
+    assert not dropped, f"below the recorded floor (now, floor): {dropped}"
