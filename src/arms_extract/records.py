@@ -132,7 +132,11 @@ class Claim(BaseModel):
     speaker_span: Span | None = Field(default=None, description="who, as written (may be a pronoun)")
     cue_span: Span | None = Field(default=None, description="the verb of saying or 'according to'")
     content_span: Span | None = Field(default=None, description="what was said")
-    found_by: str = Field(default="model", description="'grammar' (the article's wording), 'model' or 'template'")
+    found_by: str = Field(
+        default="model",
+        description="'grammar' (the article's wording) or 'template' (a DSCA template sentence); "
+        "'model' only in records written before claims came from the grammar",
+    )
 
 
 class Article(BaseModel):
