@@ -58,7 +58,9 @@ def _is_end(text: str, match: re.Match[str]) -> bool:
     return following is None or not following.group(2)[0].islower()
 
 
-@lru_cache(maxsize=64)
+# Assembly asks for the same article's sentences many times; a few articles are kept, not more,
+# since an article may be megabytes long.
+@lru_cache(maxsize=4)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of every sentence, without the white space around it."""
     spans: list[tuple[int, int]] = []
