@@ -87,6 +87,12 @@ _DSCA_NAME = re.compile(DSCA_NAME)
 _DSCA_NOTICE = re.compile(r"Transmittal No|Media/Public Contact|Security Cooperation Agency notified Congress")
 
 
+def _dsca_agency(text: str) -> re.Match[str] | None:
+    """The agency's name in a DSCA notice; None when the text is not one."""
+    agency = _DSCA_NAME.search(text)
+    return agency if agency is not None and _DSCA_NOTICE.search(text) else None
+
+
 _SELLING = r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*)\b[^.]{0,80}?\bto\s+(?:the\s+)?"
 
 
@@ -590,8 +596,8 @@ class _Assembler:
 
         The model seldom lists them; an analyst needs them found and marked so that
         they can be set aside. Each is the article's own sentence."""
-        agency = _DSCA_NAME.search(self.text)
-        if agency is None or not _DSCA_NOTICE.search(self.text):
+        agency = _dsca_agency(self.text)
+        if agency is None:
             return claims
         speaker = self.find_actor(agency.group(0)) or self.add_actor(agency.group(0), ActorKind.government_body)
         if speaker is None:
@@ -642,8 +648,8 @@ class _Assembler:
         speaker_span = part(attribution.source) if attribution.source else None
         cue_span, content = part(attribution.cue), part(attribution.content)
         speaker = None
+        last_word = speaker_span.text.split()[-1].casefold() if speaker_span is not None else ""
         if speaker_span is not None:
-            last_word = speaker_span.text.split()[-1].casefold()
             if speaker_span.text.casefold() in PRONOUNS or last_word in ("he", "she"):
                 # "he said", "Later he said": the person named last before it.
                 speaker = self.person_before(cue_span.start) if last_word in ("he", "she") else None
@@ -656,7 +662,7 @@ class _Assembler:
             id="",
             speaker=speaker.id if speaker else None,
             speaker_name=speaker.name
-            if speaker and speaker_span and speaker_span.text.split()[-1].casefold() in PRONOUNS
+            if speaker and last_word in PRONOUNS
             else (speaker_span.text if speaker_span else ""),
             cue=cue_span.text,
             content=content.text,
@@ -826,7 +832,7 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
     builder.add_named()
     builder.add_quoted_people()
     fragments = merge_fragments(answer.sales)
-    if _DSCA_NAME.search(article.text) and _DSCA_NOTICE.search(article.text):
+    if _dsca_agency(article.text) is not None:
         fragments = one_sale_per_notice(fragments, builder.warnings)
         cost = notice_cost(article.text)
         if len(fragments) == 1 and fragments[0].value is None and cost is not None:

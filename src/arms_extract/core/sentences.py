@@ -89,6 +89,7 @@ def sentence_around(text: str, start: int, end: int | None = None) -> tuple[int,
     if not spans:
         return (0, len(text))
     end = start if end is None else end
-    first = max(0, bisect_right([s for s, _ in spans], start) - 1)
-    last = max(first, bisect_right([s for s, _ in spans], max(start, end - 1)) - 1)
+    starts = [s for s, _ in spans]
+    first = max(0, bisect_right(starts, start) - 1)
+    last = max(first, bisect_right(starts, max(start, end - 1)) - 1)
     return (spans[first][0], max(spans[last][1], spans[first][1]))
