@@ -303,3 +303,14 @@ def test_every_template_sentence_of_a_dsca_notice_is_a_boilerplate_claim() -> No
         "The proposed sale will not alter the basic military balance in the region.",
     ]
     assert all(c.is_boilerplate for c in claims if c.found_by == "template")
+
+
+def test_an_actor_is_not_mentioned_inside_a_longer_word() -> None:
+    """'Japan' inside 'Japanese' is a demonym, not a mention of Japan (seen on the review page)."""
+    text = "The United States will sell 400 Tomahawk missiles to Japan. The Japanese government asked for them."
+    item = ItemAnswer(name="Tomahawk missiles", quantity="400")
+    answer = ArticleAnswer(sales=[sale(seller="The United States", buyer="Japan", items=[item])])
+    _, _, actors, _ = assemble(Article(id="a", text=text), answer)
+    japan = next(actor for actor in actors if actor.country == "JPN")
+    assert [m.text for m in japan.mentions] == ["Japan"]
+    assert all(not text[m.end].isalnum() for actor in actors for m in actor.mentions if m.end < len(text))

@@ -57,6 +57,14 @@ def test_a_participle_continues_the_speaker_of_the_sentence() -> None:
     ]
 
 
+def test_a_source_introduced_by_according_to_is_named_without_it() -> None:
+    """Seen on the review page (seed 003): "According to Bloomberg citing a statement, ..." gave a
+    claim whose speaker was "According to Bloomberg"."""
+    text = "According to Bloomberg citing a statement, the State Department said the sale is approved."
+    sources = {source for source, cue, _, _ in _parts(text) if cue == "citing"}
+    assert sources == {"Bloomberg"}
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -273,7 +273,8 @@ class _Assembler:
     # -- actors ------------------------------------------------------------
 
     def add_actor(self, name: str, kind: ActorKind, title: str | None = None) -> Actor | None:
-        spans = find_all(self.text, name, self.folded)
+        # Whole words only: "Japan" is not mentioned by "Japanese" (a demonym names no actor).
+        spans = [span for span in find_all(self.text, name, self.folded) if _whole_words(self.text, span)]
         if not spans:
             self.warnings.append(f"dropped actor {name!r}: not found in the article")
             return None
@@ -724,6 +725,15 @@ def _direction_cues(text: str, seller: str, buyer: str) -> int:
         r"\b" + buyer_names + r"\w*\s+(?:\w+\s+){0,3}?(?:buy|bought|purchas|acquir|receiv|order|procur)",
     )
     return sum(1 for pattern in patterns if re.search(pattern, text, re.IGNORECASE))
+
+
+def _whole_words(text: str, span: Span) -> bool:
+    """Whether a span starts and ends at word edges, not inside a longer word ("Japan" in "Japanese").
+
+    Only letters join a word: "13-67WASHINGTON" (a notice's glued dateline) still names Washington."""
+    before = text[span.start - 1] if span.start > 0 else " "
+    after = text[span.end] if span.end < len(text) else " "
+    return not (before.isalpha() and span.text[:1].isalpha()) and not (after.isalpha() and span.text[-1:].isalpha())
 
 
 def _without_mirrors(sales: list[Sale], text: str, warnings: list[str]) -> list[Sale]:

@@ -149,7 +149,10 @@ def _subject_before(text: str, sentence_start: int, cue_start: int) -> tuple[int
     close = max(text.rfind(c, start, end) for c in _CLOSE + '"')
     if close != -1:
         start = close + 1
-    return _trim(text, start, end)
+    # "According to Bloomberg citing a statement": the source is Bloomberg, not "According to Bloomberg".
+    subject = _trim(text, start, end)
+    according = _ACCORDING.match(text, subject[0]) if subject else None
+    return _trim(text, according.end(), end) if according else subject
 
 
 def _quote_ending_at(text: str, position: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
