@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from arms_extract import ActorKind, Extraction, Extractor, Stage
+from arms_extract import ActorKind, Article, Extraction, Extractor, Stage
 from arms_extract.batch.inputs import read_articles
 
 from .conftest import FIXTURES, SEEDS, seed_text
@@ -230,3 +230,14 @@ def test_batch_file_round_trip(tmp_path, vcr_for_module) -> None:  # type: ignor
     assert collected.ok == 0 and len(collected.rerun) == 1
     [rerun] = [json.loads(x) for x in (tmp_path / "out2" / "rerun.jsonl").read_text().splitlines()]
     assert rerun["text"] == seed_text("000_")
+
+
+def test_non_ascii_article_offsets_are_code_points(extractor: Extractor, vcr_for_module) -> None:  # type: ignore[no-untyped-def]
+    """Offsets count Python code points: after a flag emoji (two astral code points) and CJK
+    text, every span still reproduces its text, and the sale's numbers are read."""
+    text = (FIXTURES / "non_ascii_article.txt").read_text(encoding="utf-8")
+    with vcr_for_module("non_ascii_article.yaml"):
+        extraction = extractor.extract(Article(id="non-ascii", text=text))
+    assert_grounded(extraction)
+    assert any(span.start > text.index("🚀") for span in all_spans(extraction))
+    assert any(sale.buyer_country == "JPN" for sale in extraction.sales)

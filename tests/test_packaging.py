@@ -1,4 +1,4 @@
-"""The wheel carries the prompt templates, so an installed package works outside a checkout."""
+"""The wheel carries the prompt and review-page templates, so an installed package works outside a checkout."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def test_wheel_ships_prompts(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for template in ("system.jinja", "user.jinja", "VERSION"):
         assert f"arms_extract/prompts/{template}" in names
+    for asset in ("review.html.j2", "review.css", "review.js"):
+        assert f"arms_extract/review/templates/{asset}" in names
 
 
 def test_prompt_version_and_messages() -> None:

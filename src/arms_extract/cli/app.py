@@ -167,6 +167,9 @@ def run(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or table (for cron).")] = False,
     log: Annotated[Path | None, typer.Option("--log", help="Write a log of every article here.")] = None,
+    review: Annotated[
+        bool, typer.Option("--review", help="Write DIR/review.html: every record beside its article.")
+    ] = False,
     follow_links: Annotated[
         bool, typer.Option("--follow-links", help="Read files that links in an input folder point to outside it.")
     ] = False,
@@ -263,26 +266,75 @@ def run(
             f"{summary.prompt_tokens:,} + {summary.completion_tokens:,}", f"{summary.seconds / 60:.1f}",
         )  # fmt: skip
         err.print(table)
+    if review:
+        _write_review(err, out, open_page=False)
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _write_review(err: Console, out: Path, open_page: bool) -> None:
+    from ..review import write_review_page
+
+    try:
+        page = write_review_page(out)
+    except ArmsExtractError as exc:
+        error_line(err, exc)
+        raise typer.Exit(2) from None
+    print(page)
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(page.resolve().as_uri())
+
+
+@app.command()
+def review(
+    out: Annotated[Path, typer.Argument(help="An output directory of `run`.")],
+    open_page: Annotated[bool, typer.Option("--open", help="Open the page in the default browser.")] = False,
+) -> None:
+    """Write DIR/review.html: each article's text with its evidence highlighted beside the records."""
+    _write_review(Console(stderr=True, soft_wrap=True), out, open_page)
 
 
 @app.command()
 def export(
     out: Annotated[Path, typer.Argument(help="An output directory of `run`.")],
-    csv: Annotated[bool, typer.Option("--csv", help="Write one CSV per table into DIR/csv/.")] = True,
+    csv: Annotated[
+        bool | None,
+        typer.Option("--csv/--no-csv", help="Write one CSV per table into DIR/csv/ (default: unless a file below)."),
+    ] = None,
+    label_studio: Annotated[
+        Path | None,
+        typer.Option("--label-studio", help="Write Label Studio tasks with the records as predictions (JSON)."),
+    ] = None,
+    doccano: Annotated[
+        Path | None, typer.Option("--doccano", help="Write doccano JSONL (entities and relations).")
+    ] = None,
 ) -> None:
-    """Write spreadsheets (CSV) from a run's database."""
+    """Write spreadsheets (CSV), or tasks to correct in Label Studio or doccano, from a run's database.
+
+    A corrected Label Studio or doccano export is a gold set: `arms-extract eval FILE`."""
     from ..batch.store import RunStore
+    from ..review import export_doccano, export_label_studio
 
     err = Console(stderr=True, soft_wrap=True)
     if not (out / "extract.sqlite").exists():
         error_line(err, f"{out}: no extract.sqlite here; run `arms-extract run` first")
         raise typer.Exit(2)
+    if csv is None:
+        csv = label_studio is None and doccano is None
     try:
         with RunStore(out) as store:
             store.export_jsonl()
             paths = store.export_csv(out / "csv") if csv else []
+        if label_studio is not None:
+            count, config = export_label_studio(out, label_studio)
+            paths += [label_studio, config]
+            err.print(f"{count} Label Studio tasks", highlight=False)
+        if doccano is not None:
+            count = export_doccano(out, doccano)
+            paths.append(doccano)
+            err.print(f"{count} doccano lines", highlight=False)
     except ArmsExtractError as exc:
         error_line(err, exc)
         raise typer.Exit(2) from None
@@ -296,7 +348,11 @@ def export(
 @app.command("eval")
 def evaluate(
     dataset: Annotated[
-        Path, typer.Argument(help="Gold articles (JSONL): span-annotated news, DSCA notices or PolNeAR attributions.")
+        Path,
+        typer.Argument(
+            help="Gold articles (JSONL): span-annotated news, DSCA notices, PolNeAR attributions, or a corrected "
+            "Label Studio (JSON) or doccano (JSONL) export."
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Where metrics.json, report.md and answers.jsonl go.")],
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles (after --ids).")] = None,

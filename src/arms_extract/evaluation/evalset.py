@@ -14,6 +14,9 @@ Two formats are read, one object per JSONL line:
   `{source, cue, content}`, each a list of `{start, end, text}`. They score
   claims; they have no deal labels, so a sale found there counts against
   deal-detection precision.
+- reviewed exports (evaluation/reviewed.py): a Label Studio JSON export (a list of tasks)
+  or doccano JSONL (`entities` and `relations`), as `arms-extract export` writes them and a
+  person corrects them: sale tags and claims together.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import InputError
 from .claims import GoldAttribution, read_spans
+from .gold import CLAIM_TAGS, TAGS, GoldArticle, GoldLabel
+from .reviewed import doccano_article, label_studio_articles
 
-TAGS = ("Weapon", "Buyer", "Buyer Country", "Seller", "Seller Country", "Quantity", "Price", "Date", "Answer")
+__all__ = ["CLAIM_TAGS", "TAGS", "GoldArticle", "GoldLabel", "STATED_COST", "dsca_gold", "load_gold", "read_ids"]
 
 _DSCA_COST = re.compile(
     r"estimated (?:total )?(?:case )?(?:value|cost) (?:is|of|could be as high as) (?:up to )?"
@@ -37,38 +41,6 @@ _DSCA_COST = re.compile(
 # A DSCA notice's own statement of its total ("estimated ... $X billion"), as scripts and tests read it.
 STATED_COST = re.compile(r"(?:estimated|total)[^$.]{0,40}(\$\s?[\d.,]+\s*(?:million|billion))", re.I)
 _TITLE_SPLIT = re.compile(r"\s+[-\u2013\u2014]\s+")
-
-
-@dataclass(frozen=True)
-class GoldLabel:
-    tag: str
-    text: str
-    start: int = -1
-    end: int = -1
-    derived: bool = False  # from a title or a template sentence, not a human span
-
-    @property
-    def has_span(self) -> bool:
-        return self.start >= 0 and not self.derived
-
-
-@dataclass
-class GoldArticle:
-    id: str
-    text: str
-    labels: list[GoldLabel] = field(default_factory=list)
-    published: dt.date | None = None
-    skipped_labels: int = 0  # labels whose offsets do not match the text
-    kind: str = "news"  # "news" (span-annotated), "dsca" (derived gold) or "polnear" (attributions)
-    attributions: list[GoldAttribution] = field(default_factory=list)
-
-    def values(self, tag: str) -> list[GoldLabel]:
-        return [label for label in self.labels if label.tag == tag]
-
-    @property
-    def has_deal(self) -> bool:
-        """The dataset's rule: an article has a deal when it has a Weapon or a Buyer Country label."""
-        return any(label.tag in ("Weapon", "Buyer Country") for label in self.labels)
 
 
 def _date_from_id(article_id: str) -> dt.date | None:
@@ -144,6 +116,8 @@ def _polnear_article(row: dict, where: str) -> GoldArticle:
 
 
 def _article(row: dict, where: str) -> GoldArticle:
+    if "entities" in row or isinstance(row.get("label"), list):
+        return doccano_article(row, where)
     if "labels" in row:
         return _news_article(row, where)
     if "attributions" in row:
@@ -159,6 +133,8 @@ def load_gold(path: Path, ids: list[str] | None = None, limit: int | None = None
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read the dataset ({exc})") from None
+    if lines and lines[0].lstrip().startswith("["):
+        return _selected(path, label_studio_articles(path, "\n".join(lines)), wanted, limit)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -167,18 +143,28 @@ def load_gold(path: Path, ids: list[str] | None = None, limit: int | None = None
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: not JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
+        if not isinstance(row, dict) or _row_id(row) is None or not isinstance(row.get("text"), str):
             raise InputError(f"{where}: an article needs an id and a text")
-        if wanted is not None and str(row["id"]) not in wanted:
+        if wanted is not None and _row_id(row) not in wanted:
             continue
         articles.append(_article(row, where))
-        if limit is not None and len(articles) >= limit:
-            break
+    return _selected(path, articles, wanted, limit)
+
+
+def _row_id(row: dict) -> str | None:
+    """An article's id; a doccano line keeps ours as article_id beside doccano's own id."""
+    identity = row.get("article_id", row.get("id"))
+    return None if identity is None else str(identity)
+
+
+def _selected(path: Path, articles: list[GoldArticle], wanted: set[str] | None, limit: int | None) -> list[GoldArticle]:
+    """The articles `ids` lists (all when None), in file order, at most `limit`."""
     if wanted is not None:
         missing = wanted - {a.id for a in articles}
         if missing and limit is None:
             raise InputError(f"{path}: {len(missing)} listed id(s) not in the dataset, e.g. {sorted(missing)[0]!r}")
-    return articles
+        articles = [a for a in articles if a.id in wanted]
+    return articles[:limit] if limit is not None else articles
 
 
 def read_ids(path: Path) -> list[str]:

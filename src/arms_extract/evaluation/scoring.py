@@ -99,6 +99,39 @@ def _party_span(
     return None
 
 
+def _parties(extraction: Extraction, sale: Sale) -> list[tuple[str, Span | None, str | None]]:
+    """(role, mention, country code) of a sale's buyer and seller."""
+    facts = _fact_offsets(sale)
+    return [
+        (role, _party_span(extraction, sale, facts, actor_id, code), code)
+        for role, actor_id, code in (
+            ("Buyer", sale.buyer, sale.buyer_country),
+            ("Seller", sale.seller, sale.seller_country),
+        )
+    ]
+
+
+def sale_tag_spans(extraction: Extraction, sale: Sale) -> list[tuple[str, int, int]]:
+    """A sale's evidence by gold tag (TOKEN_TAGS), as scoring reads it; the review page and the
+    Label Studio / doccano exports label spans with this, so a corrected export scores the same way."""
+    found: list[tuple[str, int, int]] = []
+    for role, span, code in _parties(extraction, sale):
+        if span is not None:
+            found.append((role, span.start, span.end))
+            if code is not None:
+                found.append((f"{role} Country", *_country_part(span, code)))
+    for item in sale.items:
+        for span in item.evidence:
+            parsed = parse_quantity(span.text) if span is not item.evidence[0] else None
+            is_quantity = parsed is not None and item.quantity is not None and parsed.value == item.quantity
+            found.append(("Quantity" if is_quantity else "Weapon", span.start, span.end))
+    if sale.value is not None:
+        found.append(("Price", sale.value.evidence.start, sale.value.evidence.end))
+    if sale.date is not None:
+        found.append(("Date", sale.date.evidence.start, sale.date.evidence.end))
+    return found
+
+
 def from_extraction(extraction: Extraction) -> SystemArticle:
     text = extraction.article.text
     usage = extraction.provenance.usage
@@ -119,38 +152,23 @@ def from_extraction(extraction: Extraction) -> SystemArticle:
 
     for sale in extraction.sales:
         predicted = PredictedSale(buyer_country=sale.buyer_country, seller_country=sale.seller_country)
-        facts = _fact_offsets(sale)
-        for role, actor_id, code in (
-            ("Buyer", sale.buyer, sale.buyer_country),
-            ("Seller", sale.seller, sale.seller_country),
-        ):
-            span = _party_span(extraction, sale, facts, actor_id, code)
-            if span is not None:
-                spans[role].append((span.start, span.end))
-                if code is not None:
-                    spans[f"{role} Country"].append(_country_part(span, code))
+        for role, span, code in _parties(extraction, sale):
             if code is not None:
                 inferred = role == "Seller" and sale.seller_inferred
                 value(sale.seller_inference if inferred else span)
         for item in sale.items:
             predicted.weapons.append(" ".join([item.name, *item.designations]))
             value(item.evidence[0] if item.evidence else None)
-            quantity_span = None  # the first span after the name that reads as a number
-            for span in item.evidence:
-                parsed = parse_quantity(span.text) if span is not item.evidence[0] else None
-                if parsed is not None and quantity_span is None:
-                    quantity_span = span
-                is_quantity = parsed is not None and item.quantity is not None and parsed.value == item.quantity
-                spans["Quantity" if is_quantity else "Weapon"].append((span.start, span.end))
+            # the first span after the name that reads as a number
+            quantity_span = next((s for s in item.evidence[1:] if parse_quantity(s.text) is not None), None)
             if item.quantity is not None:
                 predicted.quantities.append(item.quantity)
                 value(quantity_span)
         if sale.value is not None:
             predicted.price = (sale.value.amount, sale.value.currency)
-            spans["Price"].append((sale.value.evidence.start, sale.value.evidence.end))
             value(sale.value.evidence)
-        if sale.date is not None:
-            spans["Date"].append((sale.date.evidence.start, sale.date.evidence.end))
+        for tag, start, end in sale_tag_spans(extraction, sale):
+            spans[tag].append((start, end))
         result.sales.append(predicted)
     result.spans = spans
     names = {actor.id: actor.name for actor in extraction.actors}
@@ -324,9 +342,9 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
         attributes["weapon"].add(
             *_match_counts(weapons, values.weapon, lambda p, cluster: any(same_weapon(p, g) for g in cluster))
         )
-        if gold.kind == "polnear":
+        if gold.scores_claims:
             claims.add(gold.attributions, answer.claims)
-        if gold.kind == "news":
+        if gold.scores_deal_spans:
             main_deal.add(gold.id, [(s.buyer_country, s.seller_country) for s in answer.sales])
             for label in gold.labels:
                 if label.has_span and label.tag in _PARTY_TAGS:
@@ -392,7 +410,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
             **parties,
             "party_coverage": round(parties["covered"] / parties["gold"], 4) if parties["gold"] else None,
         },
-        "claims": claims.scores() if any(g.kind == "polnear" for g in golds) else None,
+        "claims": claims.scores() if any(g.scores_claims for g in golds) else None,
         "failures": failures,
         "failed": errors,
         "skipped_labels": sum(g.skipped_labels for g in golds),
