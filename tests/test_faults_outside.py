@@ -377,8 +377,16 @@ def test_a_redirect_is_named_as_one(tmp_path: Path) -> None:
 )
 def test_a_url_that_cannot_work_is_refused_at_once(tmp_path: Path, url: str, message: str) -> None:
     inputs = write_articles(tmp_path / "in", 2)
-    result = cli(tmp_path, "run", str(inputs), "--out", str(tmp_path / "out"), "--base-url", url, timeout=20)
-    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "a", "text": "Text.", "labels": []}) + "\n", encoding="utf-8")
+    # Every command that calls a model takes the same backend options (cli/_backend_options.py).
+    for command in (
+        ["run", str(inputs), "--out", str(tmp_path / "out")],
+        ["extract", str(next(inputs.iterdir()))],
+        ["eval", str(gold), "--out", str(tmp_path / "eval")],
+    ):
+        result = cli(tmp_path, *command, "--base-url", url, timeout=20)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, command
 
 
 def test_a_host_that_does_not_exist_is_not_retried(tmp_path: Path) -> None:

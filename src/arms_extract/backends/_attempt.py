@@ -107,7 +107,7 @@ def _salvage(error: InstructorRetryException, log: _CallLog) -> _Attempt:
     return _Attempt(answer, log.usage(), [note, *log.notes])
 
 
-def _describe_api_error(error: BaseException) -> str:
+def describe_api_error(error: BaseException) -> str:
     """A one-line reason that names the failure but never echoes bodies or keys."""
     if isinstance(error, RedirectError):
         return redact(str(error.message)) + "; point --base-url at the API itself"
@@ -139,7 +139,7 @@ def _describe_api_error(error: BaseException) -> str:
 def api_failure(error: BaseException, usage: Usage) -> ExtractionFailed:
     """The article's failure for an error of the call: its one-line reason, what it spent, and
     whether every other article would fail the same way."""
-    return ExtractionFailed(_describe_api_error(error), usage, fatal=_is_fatal(error))
+    return ExtractionFailed(describe_api_error(error), usage, fatal=_is_fatal(error))
 
 
 def _is_fatal(error: BaseException) -> bool:

@@ -42,16 +42,30 @@ def chunk_chars_for(settings: BackendSettings, n_ctx: int | None) -> int:
     return DEFAULT_CHUNK_CHARS
 
 
-def extraction_call(text: str, settings: BackendSettings) -> dict[str, Any]:
-    """instructor's `create` arguments for one chunk of text."""
+def model_call(
+    messages: list[dict[str, str]], response_model: Any, settings: BackendSettings, *, max_retries: int, max_tokens: int
+) -> dict[str, Any]:
+    """instructor's `create` arguments: the one place a call's model, sampling and limits are set
+    (the extraction below, and the evaluation's baseline)."""
     return {
         "model": settings.model or "default",
-        "messages": extraction_messages(text),
-        "response_model": RESPONSE_MODEL,
-        "max_retries": settings.max_reasks,
+        "messages": messages,
+        "response_model": response_model,
+        "max_retries": max_retries,
         "temperature": settings.temperature,
-        "max_tokens": settings.max_completion_tokens,
+        "max_tokens": max_tokens,
     }
+
+
+def extraction_call(text: str, settings: BackendSettings) -> dict[str, Any]:
+    """instructor's `create` arguments for one chunk of text."""
+    return model_call(
+        extraction_messages(text),
+        RESPONSE_MODEL,
+        settings,
+        max_retries=settings.max_reasks,
+        max_tokens=settings.max_completion_tokens,
+    )
 
 
 def plan_requests(article: Article, settings: BackendSettings, n_ctx: int | None) -> list[tuple[str, dict[str, Any]]]:

@@ -13,11 +13,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .._errors import ArmsExtractError, ConfigError, EmbeddedModelError
+from .._errors import ArmsExtractError, EmbeddedModelError
 from ..backends.llm import BackendSettings
 from ..batch.inputs import read_articles
 from ..pipeline import Extractor
 from ..records import Extraction
+from ._backend_options import Model, with_backend
 from .render import error_line, print_extraction
 
 app = typer.Typer(
@@ -36,59 +37,8 @@ def _quiet_libraries() -> None:
     logging.getLogger("instructor").propagate = False
 
 
-BaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--base-url",
-        envvar="ARMS_EXTRACT_BASE_URL",
-        help="An OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio). Unset: the embedded model.",
-    ),
-]
-Model = Annotated[str | None, typer.Option("--model", envvar="ARMS_EXTRACT_MODEL", help="Model name.")]
-ApiKey = Annotated[
-    str | None,
-    typer.Option(
-        "--api-key",
-        envvar="ARMS_EXTRACT_API_KEY",
-        help="API key for --base-url. OPENAI_API_KEY is sent to OpenAI only.",
-        show_default=False,
-    ),
-]
-Timeout = Annotated[
-    float,
-    typer.Option("--timeout", min=1.0, help="Seconds one request may take in all, answer included (then retried)."),
-]
-AllowHttpKey = Annotated[
-    bool,
-    typer.Option("--allow-http-key", help="Send the API key over plain http to a host other than this machine."),
-]
-MaxChunks = Annotated[
-    int, typer.Option("--max-chunks", min=1, help="Fail an article that needs more requests than this (long texts).")
-]
-DEFAULT_TIMEOUT = BackendSettings.timeout
-DEFAULT_MAX_CHUNKS = BackendSettings.max_chunks
-
-
-def _settings(
-    err: Console,
-    base_url: str | None,
-    model: str | None,
-    api_key: str | None,
-    timeout: float,
-    allow_http_key: bool,
-    max_chunks: int,
-) -> BackendSettings:
-    """The backend settings, or a one-line error and exit 2 when they cannot work."""
-    try:
-        return BackendSettings.from_env(
-            base_url, model, api_key, timeout=timeout, allow_http_key=allow_http_key, max_chunks=max_chunks
-        )
-    except ConfigError as exc:
-        error_line(err, exc)
-        raise typer.Exit(2) from None
-
-
 @app.command()
+@with_backend
 def extract(
     files: Annotated[list[Path], typer.Argument(help="Articles: .txt, .md, .json, .jsonl.")],
     as_json: Annotated[
@@ -98,12 +48,8 @@ def extract(
         str | None,
         typer.Option(help="Publication date (YYYY-MM-DD) for articles that do not carry one."),
     ] = None,
-    base_url: BaseUrl = None,
-    model: Model = None,
-    api_key: ApiKey = None,
-    timeout: Timeout = DEFAULT_TIMEOUT,
-    allow_http_key: AllowHttpKey = False,
-    max_chunks: MaxChunks = DEFAULT_MAX_CHUNKS,
+    *,
+    settings: BackendSettings,
 ) -> None:
     """Extract sales, claims and actors from each article and print them."""
     out = Console()
@@ -116,7 +62,6 @@ def extract(
         except ValueError:
             error_line(err, f"--published {published!r} is not a YYYY-MM-DD date")
             raise typer.Exit(2) from None
-    settings = _settings(err, base_url, model, api_key, timeout, allow_http_key, max_chunks)
     results: list[Extraction] = []
     failures = 0
     try:
@@ -154,6 +99,7 @@ def extract(
 
 
 @app.command()
+@with_backend
 def run(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, JSONL files.")],
     out: Annotated[Path, typer.Option("--out", help="Output directory (created; resumed if it exists).")],
@@ -173,12 +119,8 @@ def run(
     follow_links: Annotated[
         bool, typer.Option("--follow-links", help="Read files that links in an input folder point to outside it.")
     ] = False,
-    base_url: BaseUrl = None,
-    model: Model = None,
-    api_key: ApiKey = None,
-    timeout: Timeout = DEFAULT_TIMEOUT,
-    allow_http_key: AllowHttpKey = False,
-    max_chunks: MaxChunks = DEFAULT_MAX_CHUNKS,
+    *,
+    settings: BackendSettings,
 ) -> None:
     """Extract every article into DIR: sales/claims/actors/articles.jsonl and extract.sqlite."""
     import asyncio
@@ -197,7 +139,6 @@ def run(
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger("arms_extract").addHandler(handler)
         logging.getLogger("arms_extract").setLevel(logging.INFO)
-    settings = _settings(err, base_url, model, api_key, timeout, allow_http_key, max_chunks)
     options = RunOptions(
         workers=workers,
         use_cache=not no_cache,
@@ -346,6 +287,7 @@ def export(
 
 
 @app.command("eval")
+@with_backend
 def evaluate(
     dataset: Annotated[
         Path,
@@ -363,12 +305,8 @@ def evaluate(
     workers: Annotated[int | None, typer.Option(help="Articles in flight (default: 1 embedded, 8 server).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use cached answers (pipeline).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
-    base_url: BaseUrl = None,
-    model: Model = None,
-    api_key: ApiKey = None,
-    timeout: Timeout = DEFAULT_TIMEOUT,
-    allow_http_key: AllowHttpKey = False,
-    max_chunks: MaxChunks = DEFAULT_MAX_CHUNKS,
+    *,
+    settings: BackendSettings,
 ) -> None:
     """Score the pipeline (and a baseline) against gold articles: deal detection, values, spans, grounding, cost."""
     import asyncio
@@ -389,7 +327,6 @@ def evaluate(
     if not golds:
         error_line(err, f"{dataset}: no article to evaluate")
         raise typer.Exit(2)
-    settings = _settings(err, base_url, model, api_key, timeout, allow_http_key, max_chunks)
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, disable=quiet,

@@ -34,10 +34,11 @@ from .grounding import (
     ground_item_name,
     ground_loosely,
     ground_prefix,
+    nearest,
 )
 from .injection import Injection, find_injections, overlaps
 from .injection import describe as describe_injection
-from .names import names_in
+from .names import ORGANISATION_WORDS, names_in, organisation_kind
 from .normalize import (
     DSCA_NAME,
     MAX_AMOUNT,
@@ -133,12 +134,6 @@ def _close(a: Span, b: Span, window: int = 800) -> bool:
     return a.start - window <= b.end and b.start <= a.end + window
 
 
-_ORG_WORDS = re.compile(
-    r"\b(ministry|department|agency|office|council|command|forces?|army|navy|air force|"
-    r"corporation|corp|company|inc|ltd|group|systems|industries|government|committee|"
-    r"service|directorate|staff|bureau|administration|parliament|congress|senate)\b",
-    re.I,
-)
 _PERSON_NAME = re.compile(r"^(mr|ms|mrs|dr)?\.?\s*[A-Z][a-z'\u2019-]+(\s+[A-Z][a-z'\u2019-]+){1,2}$")
 
 
@@ -149,12 +144,12 @@ def _guess_kind(name: str) -> ActorKind:
         return ActorKind(body.kind)
     if country_code(name) is not None:
         return ActorKind.country
-    if _ORG_WORDS.search(name):
-        return (
-            ActorKind.government_body
-            if re.search(r"ministry|department|agency|government", name, re.I)
-            else ActorKind.other
-        )
+    if {word.casefold().strip(",.'\u2019") for word in name.split()} & ORGANISATION_WORDS:
+        kind = organisation_kind(name)
+        if kind is not None:
+            return ActorKind(kind)
+        governing = re.search(r"ministry|department|agency|government", name, re.I)
+        return ActorKind.government_body if governing else ActorKind.other
     if _PERSON_NAME.match(name.strip()):
         return ActorKind.person
     return ActorKind.other
@@ -261,14 +256,8 @@ class _Assembler:
     def country_mention(self, code: str, near: int | None) -> Span | None:
         """The article's mention of a country (any known form), nearest to `near`, else the first."""
         pattern = rf"(?<![\w.]){_names(code)}(?![\w])"
-        found = [
-            Span(start=m.start(), end=m.end(), text=m.group(0)) for m in re.finditer(pattern, self.text, re.IGNORECASE)
-        ]
-        if not found:
-            return None
-        if near is None:
-            return min(found, key=lambda s: s.start)
-        return min(found, key=lambda s: abs(s.start - near))
+        found = re.finditer(pattern, self.text, re.IGNORECASE)
+        return nearest([Span(start=m.start(), end=m.end(), text=m.group(0)) for m in found], near)
 
     # -- actors ------------------------------------------------------------
 

@@ -110,14 +110,18 @@ def _folded_matches(text: str, folded: FoldedText, query: str) -> list[Span]:
     return spans
 
 
-def ground(text: str, mention: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
-    """The occurrence of `mention` in `text`; with several, the one closest to `near`."""
-    spans = find_all(text, mention, folded)
+def nearest(spans: list[Span], near: int | None) -> Span | None:
+    """Of several places, the one starting closest to `near`; the first in the text without one."""
     if not spans:
         return None
     if near is None:
-        return spans[0]
+        return min(spans, key=lambda span: span.start)
     return min(spans, key=lambda span: abs(span.start - near))
+
+
+def ground(text: str, mention: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
+    """The occurrence of `mention` in `text`; with several, the one closest to `near`."""
+    return nearest(find_all(text, mention, folded), near)
 
 
 def is_grounded(text: str, mention: str, folded: FoldedText | None = None) -> bool:
@@ -182,9 +186,4 @@ def ground_loosely(text: str, phrase: str, near: int | None = None, folded: Fold
         return None
     stems = [re.escape(w[: max(4, len(w) - 3)]) for w in words]
     pattern = re.compile(r"\b" + r"\w*\W+".join(stems) + r"\w*", re.IGNORECASE)
-    matches = [Span(start=m.start(), end=m.end(), text=m.group(0)) for m in pattern.finditer(text)]
-    if not matches:
-        return None
-    if near is None:
-        return matches[0]
-    return min(matches, key=lambda s: abs(s.start - near))
+    return nearest([Span(start=m.start(), end=m.end(), text=m.group(0)) for m in pattern.finditer(text)], near)

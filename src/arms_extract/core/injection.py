@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .sentences import sentence_around
+
 _ADDRESSED_TO_A_MODEL = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|earlier|preceding|"
     r"your|system)\s+(?:instructions?|prompts?|rules|directions)"
@@ -28,7 +30,6 @@ _ADDRESSED_TO_A_MODEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _LINE = re.compile(r"[^\n]+")
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|$)")
 LONGEST_LINE = 600  # a line this short that speaks to the model is dropped whole; a longer one by sentence
 PLACEHOLDER = "[text addressed to an AI model, removed by arms-extract]"
 
@@ -63,12 +64,8 @@ def _around(text: str, start: int, end: int) -> tuple[int, int]:
     line_end = len(text) if line_end < 0 else line_end
     if line_end - line_start <= LONGEST_LINE:
         return _trimmed(text, line_start, line_end)
-    for sentence in _SENTENCE.finditer(text, line_start, line_end):
-        if sentence.start() <= start < sentence.end() or sentence.start() < end <= sentence.end():
-            first = sentence.start() if sentence.start() <= start else start
-            last = max(sentence.end(), end)
-            return _trimmed(text, first, last)
-    return start, end
+    first, last = sentence_around(text, start, end)  # the one sentence splitter (core/sentences.py)
+    return _trimmed(text, min(first, start), max(last, end))
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -76,16 +76,29 @@ def _countries_in_run(run: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+# Words that make a name an organisation's, never a person's.
+ORGANISATION_WORDS = frozenset(_ORGANISATION_ENDINGS) | {"service", "services"}
+
+
+def organisation_kind(name: str) -> str | None:
+    """The kind of actor a name makes by its last word ("... Systems": a company), or by its first
+    for a ministry ("Ministry of Defence"); None when neither says."""
+    words = name.split()
+    if not words:
+        return None
+    first = words[1 if words[0].casefold() == "the" and len(words) > 1 else 0].casefold()
+    if first in _GOVERNMENT_STARTS:
+        return "government_body"
+    last = words[-1].casefold()
+    return _ORGANISATION_ENDINGS.get(last.rstrip(",.'\u2019s")) or _ORGANISATION_ENDINGS.get(last)
+
+
 def names_in(text: str) -> list[Name]:
     """Every country and organisation named in capitals, in text order."""
     found: list[Name] = []
     for run in _RUN.finditer(text):
         words = run.group(0).split()
-        last = words[-1].casefold().rstrip(",.'\u2019s")
-        first = words[1 if words[0] == "The" and len(words) > 1 else 0].casefold()
-        kind = _ORGANISATION_ENDINGS.get(last) or _ORGANISATION_ENDINGS.get(words[-1].casefold())
-        if first in _GOVERNMENT_STARTS:
-            kind = "government_body"
+        kind = organisation_kind(run.group(0))
         if kind is not None and len(words) >= 2:
             lead = len(words[0]) + 1 if words[0] == "The" else 0
             found.append(Name(run.start() + lead, run.end(), run.group(0)[lead:], kind))

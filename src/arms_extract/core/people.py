@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..records import Span
+from .names import ORGANISATION_WORDS
 from .saying import AFTER_NAME
 
 _SAYING = re.compile(rf",?\s+(?:has\s+|had\s+)?({AFTER_NAME})\b")
@@ -26,8 +27,6 @@ _TITLE_WORDS = {
 
 
 # Words that end an organisation's name, not a person's ("head of the Main Intelligence Directorate").
-_NOT_NAMES = {"directorate", "ministry", "department", "agency", "staff", "force", "forces", "army", "navy",
-              "command", "office", "council", "committee", "corporation", "company", "group", "systems"}  # fmt: skip
 _TITLED = re.compile(
     r"\b(?:President|Minister|Secretary|[Ss]pokes(?:wo)?man|[Ss]pokesperson|[Cc]hief|[Hh]ead|Director|General|"
     r"Admiral|Ambassador|Senator|Sen\.|Rep\.|Gen\.|Col\.|Adm\.|Lt\.|Maj\.|Capt\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|"
@@ -42,7 +41,7 @@ def titled_people(text: str) -> list[Span]:
     found = []
     for match in _TITLED.finditer(text):
         words = match.group("name").split()
-        if any(w.casefold() in _TITLE_WORDS or w.casefold() in _NOT_NAMES for w in words):
+        if any(w.casefold() in _TITLE_WORDS or w.casefold() in ORGANISATION_WORDS for w in words):
             continue
         found.append(Span(start=match.start("name"), end=match.end("name"), text=match.group("name")))
     return found

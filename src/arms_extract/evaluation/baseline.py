@@ -16,8 +16,9 @@ import openai
 from instructor.core.exceptions import InstructorError
 from pydantic import BaseModel
 
-from ..backends._attempt import _describe_api_error
+from ..backends._attempt import describe_api_error
 from ..backends.llm import BackendSettings
+from ..backends.planner import model_call
 from ..core.normalize import country_in, parse_money, parse_quantity
 from ..core.prompts import render
 from .scoring import PRICE_TOLERANCE, PredictedSale, SystemArticle, failed
@@ -39,17 +40,8 @@ class FlatAnswer(BaseModel):
 
 
 def baseline_request(text: str, settings: BackendSettings) -> dict[str, Any]:
-    return {
-        "model": settings.model or "default",
-        "messages": [
-            {"role": "system", "content": render("baseline_system.jinja")},
-            {"role": "user", "content": text},
-        ],
-        "response_model": FlatAnswer,
-        "max_retries": 0,
-        "temperature": settings.temperature,
-        "max_tokens": BASELINE_MAX_TOKENS,
-    }
+    messages = [{"role": "system", "content": render("baseline_system.jinja")}, {"role": "user", "content": text}]
+    return model_call(messages, FlatAnswer, settings, max_retries=0, max_tokens=BASELINE_MAX_TOKENS)
 
 
 _CURRENCY_WORDS = {"$": "USD", "dollar": "USD", "dollars": "USD", "usd": "USD", "us$": "USD", "euro": "EUR",
@@ -143,5 +135,5 @@ async def run_baseline(client: Any, article_id: str, text: str, settings: Backen
     except InstructorError as error:
         return failed(article_id, f"invalid answer: {str(error).splitlines()[0][:200]}", time.perf_counter() - started)
     except (openai.APIError, httpx.HTTPError) as error:
-        return failed(article_id, _describe_api_error(error), time.perf_counter() - started)
+        return failed(article_id, describe_api_error(error), time.perf_counter() - started)
     return to_system_article(article_id, text, answer, completion.usage, time.perf_counter() - started)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.attribution import PRONOUNS
+from .counts import precision_recall_f1
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -112,14 +113,10 @@ class ClaimCounts:
             self.cue_right += claim.cue is not None and _overlap((claim.cue,), attribution.cue) > 0
         return pairs
 
-    def scores(self) -> dict[str, float | int]:
-        precision = self.matched / self.predicted if self.predicted else 0.0
-        recall = self.matched / self.gold if self.gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    def scores(self) -> dict[str, float | int | None]:
+        """Precision, recall, F1 (None without gold attributions), then speaker and cue on matched pairs."""
         return {
-            "precision": round(precision, 4),
-            "recall": round(recall, 4),
-            "f1": round(f1, 4),
+            **precision_recall_f1(self.matched, self.predicted, self.matched, self.gold),
             "speaker": round(self.speaker_right / self.speaker_scored, 4) if self.speaker_scored else 0.0,
             "cue": round(self.cue_right / self.matched, 4) if self.matched else 0.0,
             "predicted": self.predicted,

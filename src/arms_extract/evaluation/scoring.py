@@ -14,6 +14,7 @@ from typing import Any
 from ..core.normalize import country_code, country_in, country_words, parse_money, parse_quantity, text_before
 from ..records import Extraction, Sale, Span
 from .claims import ClaimCounts, PredictedClaim
+from .counts import Counts
 from .evalset import GoldArticle
 from .main_deal import MainDealCounts
 from .weapon_match import cluster_mentions, same_weapon
@@ -252,37 +253,6 @@ def _same_price(a: tuple[float, str], b: tuple[float, str]) -> bool:
 
 
 # -- counting --------------------------------------------------------------------
-
-
-@dataclass
-class Counts:
-    """Matched predictions, all predictions, matched gold, all gold."""
-
-    tp_pred: int = 0
-    pred: int = 0
-    tp_gold: int = 0
-    gold: int = 0
-
-    def add(self, tp_pred: int, pred: int, tp_gold: int, gold: int) -> None:
-        self.tp_pred += tp_pred
-        self.pred += pred
-        self.tp_gold += tp_gold
-        self.gold += gold
-
-    def scores(self) -> dict[str, float | int | None]:
-        """Precision, recall and F1; all None when the gold has no such value (not measured, not zero)."""
-        if not self.gold:
-            return {"precision": None, "recall": None, "f1": None, "predicted": self.pred, "gold": 0}
-        precision = self.tp_pred / self.pred if self.pred else 0.0
-        recall = self.tp_gold / self.gold
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {
-            "precision": round(precision, 4),
-            "recall": round(recall, 4),
-            "f1": round(f1, 4),
-            "predicted": self.pred,
-            "gold": self.gold,
-        }
 
 
 def _match_counts(pred: list[Any], gold: list[Any], same: Any) -> tuple[int, int, int, int]:
