@@ -1,0 +1,76 @@
+"""Turn the model's verbatim mentions into grounded, normalised records.
+
+Pure: an Article and an ArticleAnswer in, records and warnings out. Every
+mention is located in the article; one that cannot be is dropped and named
+in a warning, never kept silently. The steps live in their own modules around
+one shared context: `_context` (grounding), `_actors`, `_direction` (which
+way a sale goes), `_sales` and `_claims`."""
+
+from __future__ import annotations
+
+from ...records import Actor, Article, Claim, Sale, Span
+from ..answer import ArticleAnswer
+from ..attribution import find_attributions
+from ..injection import Injection, find_injections, overlaps
+from ..injection import describe as describe_injection
+from ..normalize import notice_cost
+from ._claims import ClaimBuilder
+from ._context import dsca_agency
+from ._direction import without_mirrors
+from ._sales import SaleBuilder, distinct, merge_fragments, one_sale_per_notice, sale_key
+
+__all__ = ["assemble", "merge_fragments", "one_sale_per_notice"]
+
+
+class _Assembler(SaleBuilder, ClaimBuilder):
+    """Every step, on one context."""
+
+
+def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[Claim], list[Actor], list[str]]:
+    """Grounded, normalised sales, claims and actors, plus a warning for each dropped mention."""
+    builder = _Assembler(article)
+    builder.add_named()
+    builder.add_quoted_people()
+    fragments = merge_fragments(answer.sales)
+    if dsca_agency(article.text) is not None:
+        fragments = one_sale_per_notice(fragments, builder.warnings)
+        cost = notice_cost(article.text)
+        if len(fragments) == 1 and fragments[0].value is None and cost is not None:
+            # The notice states its cost in a template sentence the model may leave out.
+            fragments = [fragments[0].model_copy(update={"value": article.text[cost[0] : cost[1]]})]
+    only_sale = len(fragments) == 1
+    sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
+    sales = without_mirrors(distinct(sales, sale_key), article.text, builder.warnings)
+    claims = [
+        builder.grammar_claim(attribution, sales).model_copy(update={"id": f"claim-{i + 1}"})
+        for i, attribution in enumerate(find_attributions(article.text))
+    ]
+    claims = builder.add_template_claims(claims, sales)
+    actors = list(builder.actors.values())
+    injections = find_injections(article.text)
+    if injections:
+        sales, claims, actors = _clear_of(injections, sales, claims, actors, builder.warnings)
+    return sales, claims, actors, builder.warnings
+
+
+def _clear_of(
+    injections: list[Injection], sales: list[Sale], claims: list[Claim], actors: list[Actor], warnings: list[str]
+) -> tuple[list[Sale], list[Claim], list[Actor]]:
+    """The records none of whose evidence lies in text addressed to the model; a warning per injection."""
+    warnings.extend(describe_injection(injection) for injection in injections)
+
+    def tainted(spans: list[Span]) -> bool:
+        return any(overlaps(span.start, span.end, injections) for span in spans)
+
+    kept_sales = [sale for sale in sales if not tainted(sale.evidence)]
+    kept_claims = [claim for claim in claims if not tainted(claim.evidence)]
+    for dropped in [s.id for s in sales if s not in kept_sales] + [c.id for c in claims if c not in kept_claims]:
+        warnings.append(f"dropped {dropped}: its evidence is text addressed to an AI model")
+    kept_actors = []
+    for actor in actors:
+        clean = [span for span in actor.mentions if not overlaps(span.start, span.end, injections)]
+        if actor.mentions and not clean:
+            warnings.append(f"dropped actor {actor.id}: named only in text addressed to an AI model")
+            continue
+        kept_actors.append(actor.model_copy(update={"mentions": clean}))
+    return kept_sales, kept_claims, kept_actors

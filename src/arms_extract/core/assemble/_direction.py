@@ -1,0 +1,95 @@
+"""Which way a sale goes: the one place that decides that a seller and a buyer came out swapped."""
+
+from __future__ import annotations
+
+import re
+
+from ...records import (
+    Sale,
+    Span,
+)
+from ..normalize import (
+    country_in,
+    implied_seller,
+)
+from ._context import Context, country_pattern
+
+_SELLING = r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*)\b[^.]{0,80}?\bto\s+(?:the\s+)?"
+
+
+def _sold_to(text: str, party: str) -> bool:
+    """Whether the article writes that something is sold, transferred or delivered to `party`."""
+    name = re.sub(r"^the\s+", "", party.strip(), flags=re.I)
+    return re.search(_SELLING + re.escape(name), text, re.I) is not None
+
+
+def direction_cues(text: str, seller: str, buyer: str) -> int:
+    """How many of three phrasings say `seller` sells to `buyer`: "sold to <buyer>", "from <seller>", "<buyer> buys"."""
+    buyer_names, seller_names = country_pattern(buyer), country_pattern(seller)
+    government = r"(?:(?:the\s+)?(?:government|kingdom|republic)\s+of\s+(?:the\s+)?)?"
+    patterns = (
+        _SELLING + government + buyer_names + r"\b",
+        r"\bfrom\s+(?:the\s+)?" + government + seller_names + r"\b",
+        r"\b" + buyer_names + r"\w*\s+(?:\w+\s+){0,3}?(?:buy|bought|purchas|acquir|receiv|order|procur)",
+    )
+    return sum(1 for pattern in patterns if re.search(pattern, text, re.IGNORECASE))
+
+
+class Direction(Context):
+    """Checks on a sale's seller and buyer against the article's wording."""
+
+    def roles_swapped(self, seller: Span, buyer: Span) -> bool:
+        """The model's buyer is the country the article implies sells (the US in a DSCA notice)
+
+        and the article writes "sale to <the model's seller>": the roles were swapped."""
+        implied = implied_seller(self.text)
+        return (
+            implied is not None
+            and country_in(buyer.text) == implied[0]
+            and _sold_to(self.text, seller.text)
+            and not _sold_to(self.text, buyer.text)
+        )
+
+    def worded_the_other_way(self, seller: Span, buyer: Span) -> bool:
+        """Nothing in the article says the seller sells to the buyer, and something says the reverse."""
+        seller_code, buyer_code = country_in(seller.text), country_in(buyer.text)
+        if seller_code is None or buyer_code is None or seller_code == buyer_code:
+            return False
+        if implied_seller(self.text) is not None:
+            return False  # a DSCA notice: roles_swapped knows its wording better
+        if direction_cues(self.text, seller_code, buyer_code):
+            return False
+        return direction_cues(self.text, buyer_code, seller_code) > 0
+
+
+def without_mirrors(sales: list[Sale], text: str, warnings: list[str]) -> list[Sale]:
+    """Keep one of a sale written both ways (seller and buyer swapped, the same items).
+
+    Both cannot be true, and small models often write a deal both ways. The one the article's
+    wording supports ("sold to X", "from Y", "X bought") is kept; on a tie, the first written."""
+    kept: list[Sale] = []
+    for sale in sales:
+        names = {item.name.casefold() for item in sale.items}
+        mirror = next(
+            (
+                k
+                for k in kept
+                if k.seller_country is not None
+                and k.seller_country != k.buyer_country
+                and (k.seller_country, k.buyer_country) == (sale.buyer_country, sale.seller_country)
+                and names & {item.name.casefold() for item in k.items}
+            ),
+            None,
+        )
+        if mirror is None:
+            kept.append(sale)
+            continue
+        assert mirror.seller_country is not None and mirror.buyer_country is not None
+        kept_way = direction_cues(text, mirror.seller_country, mirror.buyer_country)
+        other_way = direction_cues(text, mirror.buyer_country, mirror.seller_country)
+        if other_way > kept_way:
+            kept[kept.index(mirror)] = sale
+            warnings.append(f"dropped {mirror.id}: {sale.id} with seller and buyer swapped, as the article words it")
+        else:
+            warnings.append(f"dropped {sale.id}: {mirror.id} with seller and buyer swapped")
+    return kept

@@ -1,0 +1,345 @@
+"""Sales: each answered sale grounded, normalised and checked, or dropped with a warning."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from ...records import (
+    DateValue,
+    Item,
+    Money,
+    Sale,
+    Span,
+    Stage,
+)
+from ..answer import SaleAnswer
+from ..grounding import (
+    FoldedText,
+    ground,
+    ground_item_name,
+    ground_loosely,
+    ground_prefix,
+)
+from ..normalize import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    category_of,
+    country_code,
+    country_in,
+    designations_in,
+    implied_seller,
+    is_associated,
+    parse_money,
+    parse_quantity,
+    quantity_before,
+    resolve_date,
+    stage_of,
+    text_before,
+    variants_in,
+)
+from ._actors import ActorBook
+from ._context import SALE_WORDS, close_by, sentence_around, shown
+from ._direction import Direction
+
+_R = TypeVar("_R")
+
+
+_MADE = r"(?:[- ](?:made|built|designed|produced|manufactured))?"
+
+
+_MAKER_BEFORE = re.compile(rf"\b([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+$")
+
+
+_MAKER_INSIDE = re.compile(rf"^([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+\S")
+
+
+def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
+    """A date as written, or its first words when the model added a year ("January 13, 2014")."""
+    # A one-word date ("Monday", "2023", "yesterday") is grounded whole; a longer one by its first two words at least.
+    return ground_prefix(text, phrase, min_words=min(2, len(phrase.split()) or 1), folded=folded, near=near)
+
+
+class SaleBuilder(ActorBook, Direction):
+    """One answered sale to a Sale record."""
+
+    def sale(self, index: int, answer: SaleAnswer, only_sale: bool) -> Sale | None:
+        """The steps, in order: parties, items, value, each kept only near the items; the date and
+        stage; a check that it is an arms sale at all; the actors; a seller the article implies."""
+        path = f"sales[{index}]"
+        seller_span, buyer_span = self.sale_parties(path, answer)
+        anchor = next((s.start for s in (buyer_span, seller_span) if s is not None), None)
+        items = self.sale_items(path, answer, anchor)
+        if anchor is None and items:
+            anchor = items[0].evidence[0].start
+        value, v_span = self.sale_value(path, answer, anchor)
+        item_names = [item.evidence[0] for item in items]
+        seller_span = self.linked(f"{path}.seller", answer.seller, seller_span, item_names)
+        buyer_span = self.linked(f"{path}.buyer", answer.buyer, buyer_span, item_names)
+        if value is not None:
+            v_span = self.linked(f"{path}.value", answer.value, value.evidence, item_names, how=ground)
+            if v_span is None:
+                value = None
+            elif v_span != value.evidence:
+                value = value.model_copy(update={"evidence": v_span})
+        associated = [item for item in items if is_associated(item.name)]
+        items = [item for item in items if not is_associated(item.name)]
+        if not items and value is None:
+            self.warnings.append(f"dropped {path}: no grounded item or value")
+            return None
+        date, d_span = self.sale_date(path, answer, anchor)
+        status_span = self.ground(f"{path}.status", answer.status, anchor, how=ground_loosely)
+        # A value or date the model gave stays in the evidence even when it could not be read.
+        evidence_spans = [s for s in (seller_span, buyer_span, v_span, d_span, status_span) if s is not None]
+        evidence_spans += [s for item in [*items, *associated] for s in item.evidence]
+        evidence_spans = sorted({(s.start, s.end): s for s in evidence_spans}.values(), key=lambda s: s.start)
+        stage = self.stage(status_span, evidence_spans, only_sale)
+        looks_military = any(item.category or item.designations for item in items)
+        if not looks_military and value is None and stage is Stage.unknown:
+            # Small models turn any event into a "sale" (a train attacked, a budget passed).
+            self.warnings.append(f"dropped {path}: no weapon, no price and no deal stage; not an arms sale")
+            return None
+        seller_id, seller_country = self.party(seller_span)
+        buyer_id, buyer_country = self.party(buyer_span)
+        buyer_body = None
+        if buyer_span is not None and buyer_country and country_code(buyer_span.text) is None:
+            buyer_body = buyer_span.text  # "Burkina Faso's Air Force"
+        seller_inference = None
+        if seller_country is None:
+            maker = self.maker_country(items, buyer_country)
+            if maker is not None:
+                # "Chinese CH-4", "US-made F-16s": the article names where the weapon comes from.
+                seller_id, seller_country = self.party(maker)
+                seller_inference = sentence_around(self.text, maker)
+                evidence_spans = sorted([*evidence_spans, maker], key=lambda s: s.start)
+        if seller_country is None:
+            implied = implied_seller(self.text)
+            if implied is not None and implied[0] != buyer_country:
+                seller_country = implied[0]
+                cue = Span(start=implied[1], end=implied[2], text=self.text[implied[1] : implied[2]])
+                seller_inference = sentence_around(self.text, cue)
+        return Sale(
+            id=f"sale-{index + 1}",
+            seller=seller_id,
+            buyer=buyer_id,
+            seller_country=seller_country,
+            buyer_country=buyer_country,
+            buyer_body=buyer_body,
+            seller_inferred=seller_inference is not None,
+            seller_inference=seller_inference,
+            items=items,
+            associated=associated,
+            value=value,
+            stage=stage,
+            date=date,
+            evidence=evidence_spans,
+        )
+
+    def sale_parties(self, path: str, answer: SaleAnswer) -> tuple[Span | None, Span | None]:
+        """(seller, buyer) as grounded, swapped when the article says the sale goes the other way."""
+        seller_span = self.ground_party(f"{path}.seller", answer.seller)
+        buyer_span = self.ground_party(f"{path}.buyer", answer.buyer)
+        if seller_span and buyer_span and self.roles_swapped(seller_span, buyer_span):
+            self.warnings.append(f"{path}: seller and buyer swapped; the article sells to {seller_span.text!r}")
+            return buyer_span, seller_span
+        if seller_span and buyer_span and self.worded_the_other_way(seller_span, buyer_span):
+            self.warnings.append(
+                f"{path}: seller and buyer swapped; {seller_span.text!r} buys from {buyer_span.text!r} in the article"
+            )
+            return buyer_span, seller_span
+        return seller_span, buyer_span
+
+    def sale_items(self, path: str, answer: SaleAnswer, anchor: int | None) -> list[Item]:
+        """Each item grounded by its name, with a quantity only when written near it and a number."""
+        items: list[Item] = []
+        for j, item_answer in enumerate(answer.items):
+            name_span = self.ground(f"{path}.items[{j}].name", item_answer.name, anchor, how=ground_item_name)
+            if name_span is None:
+                continue
+            anchor = anchor if anchor is not None else name_span.start
+            evidence = [name_span]
+            quantity = qualifier = None
+            q_span = self.ground(f"{path}.items[{j}].quantity", item_answer.quantity, name_span.start)
+            if q_span is not None and not close_by(q_span, name_span):
+                self.warnings.append(f"dropped {path}.items[{j}].quantity {q_span.text!r}: not written near the item")
+                q_span = None
+            if q_span is not None:
+                parsed = parse_quantity(q_span.text)
+                if parsed is None:
+                    self.warnings.append(f"dropped {path}.items[{j}].quantity {q_span.text!r}: not a number")
+                elif parsed.out_of_range:
+                    self.warnings.append(
+                        f"dropped {path}.items[{j}].quantity {shown(q_span.text)}: out of range "
+                        f"(above {MAX_QUANTITY:,})"
+                    )
+                else:
+                    quantity, qualifier = parsed.value, parsed.qualifier
+                    evidence.append(q_span)
+            designations = designations_in(name_span.text)
+            if len(designations) == 1:
+                designations, quantity, qualifier = self.refine_variants(designations[0], evidence, quantity, qualifier)
+            items.append(
+                Item(
+                    name=name_span.text,
+                    designations=designations,
+                    category=category_of(name_span.text),
+                    quantity=quantity,
+                    quantity_qualifier=qualifier,
+                    evidence=evidence,
+                )
+            )
+        return items
+
+    def sale_value(self, path: str, answer: SaleAnswer, anchor: int | None) -> tuple[Money | None, Span | None]:
+        """(the price read as an amount of money, where the model's value is written); the amount is
+        None, with a warning, when it cannot be read."""
+        v_span = self.ground(f"{path}.value", answer.value, anchor)
+        if v_span is None:
+            return None, None
+        parsed_money = parse_money(v_span.text, text_before(self.text, v_span.start))
+        if parsed_money is None:
+            self.warnings.append(f"dropped {path}.value {v_span.text!r}: not an amount of money")
+            return None, v_span
+        if parsed_money.out_of_range:
+            self.warnings.append(f"dropped {path}.value {shown(v_span.text)}: out of range (above {MAX_AMOUNT:,.0f})")
+            return None, v_span
+        money = Money(
+            amount=parsed_money.amount,
+            currency=parsed_money.currency,
+            usd=parsed_money.usd,
+            qualifier=parsed_money.qualifier,
+            evidence=v_span,
+        )
+        return money, v_span
+
+    def sale_date(self, path: str, answer: SaleAnswer, anchor: int | None) -> tuple[DateValue | None, Span | None]:
+        """(the date resolved against the publication date, where it is written); None when unreadable."""
+        d_span = self.ground(f"{path}.date", answer.date, anchor, how=_date_mention)
+        if d_span is None:
+            return None, None
+        resolved = resolve_date(d_span.text, self.article.published)
+        if resolved is None:
+            return None, d_span
+        return DateValue(text=d_span.text, iso=resolved.iso, precision=resolved.precision, evidence=d_span), d_span
+
+    def maker_country(self, items: list[Item], buyer_country: str | None) -> Span | None:
+        """A country word written on an item ("Chinese CH-4", "Russian-made S-400"), not the buyer's."""
+        for item in items:
+            name = item.evidence[0]
+            before = text_before(self.text, name.start)
+            candidates = []
+            leading = _MAKER_BEFORE.search(before)
+            if leading:
+                start = name.start - len(before) + leading.start(1)
+                candidates.append(Span(start=start, end=start + len(leading.group(1)), text=leading.group(1)))
+            inside = _MAKER_INSIDE.match(name.text)
+            if inside:
+                start = name.start + inside.start(1)
+                candidates.append(Span(start=start, end=start + len(inside.group(1)), text=inside.group(1)))
+            for span in candidates:
+                code = country_code(span.text)
+                if code is not None and code != buyer_country:
+                    return span
+        return None
+
+    def refine_variants(
+        self, base: str, evidence: list[Span], quantity: int | None, qualifier: str | None
+    ) -> tuple[list[str], int | None, str | None]:
+        """An item named by its family ("AIM-120 AMRAAM") gets the variants the article names
+
+        ("AIM-120D-3", "AIM-120C-8"), with their spans, and the number written just before
+        them when the item had none ("up to 1,200 AIM-120D-3 and ...")."""
+        variants = variants_in(self.text, base)
+        if not variants:
+            return [base], quantity, qualifier
+        for name, start in variants:
+            evidence.append(Span(start=start, end=start + len(name), text=name))
+        if quantity is None:
+            found = quantity_before(self.text, variants[0][1])
+            parsed = parse_quantity(self.text[found[0] : found[1]]) if found else None
+            if found and parsed is not None and parsed.value is not None:
+                evidence.append(Span(start=found[0], end=found[1], text=self.text[found[0] : found[1]]))
+                quantity, qualifier = parsed.value, parsed.qualifier
+        return [name for name, _ in variants], quantity, qualifier
+
+    def stage(self, status: Span | None, evidence: list[Span], only_sale: bool) -> Stage:
+        """The furthest stage stated in the sale's sentences (for an article's only sale,
+
+        also every sentence about "the sale" or "the deal": DSCA notices state the
+        notification apart from the item and the price)."""
+        spans = [*evidence, *([status] if status else [])]
+        sentences = {sentence_around(self.text, s).text for s in spans}
+        if only_sale:
+            sentences |= {
+                sentence_around(self.text, Span(start=m.start(), end=m.end(), text=m.group(0))).text
+                for m in SALE_WORDS.finditer(self.text)
+            }
+        return stage_of(" ".join(sorted(sentences)))
+
+
+def sale_key(sale: Sale) -> tuple[object, ...]:
+    """Sales read twice (from overlapping chunks) have the same parties, items and value."""
+    items = tuple(sorted(item.name.casefold() for item in sale.items))
+    return (sale.seller_country, sale.buyer_country, items, sale.value.amount if sale.value else None)
+
+
+def distinct(records: list[_R], key: Callable[[_R], object]) -> list[_R]:
+    seen: set[object] = set()
+    kept = []
+    for record in records:
+        if key(record) not in seen:
+            seen.add(key(record))
+            kept.append(record)
+    return kept
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or country_in(a) == country_in(b) or a.casefold() == b.casefold()
+
+
+def merge_fragments(sales: list[SaleAnswer]) -> list[SaleAnswer]:
+    """Fold a sale the model split off with only a price or date into the one sale it belongs to.
+
+    Small models often report "worth $3.64 billion" as a second, item-less sale.
+    It is merged only when exactly one sale with items can take it (compatible
+    parties, no value of its own); otherwise it is left for assembly to judge.
+    """
+    with_items = [s for s in sales if s.items]
+    merged = [s.model_copy(deep=True) for s in with_items]
+    for fragment in (s for s in sales if not s.items):
+        takers = [
+            s
+            for s in merged
+            if s.value is None and _compatible(s.buyer, fragment.buyer) and _compatible(s.seller, fragment.seller)
+        ]
+        if len(takers) == 1:
+            taker = takers[0]
+            taker.value = fragment.value
+            for field_name in ("seller", "buyer", "date", "status"):
+                if getattr(taker, field_name) is None:
+                    setattr(taker, field_name, getattr(fragment, field_name))
+        else:
+            merged.append(fragment)
+    return merged
+
+
+def one_sale_per_notice(sales: list[SaleAnswer], warnings: list[str]) -> list[SaleAnswer]:
+    """A DSCA notice notifies one sale: the entries a model split it into, with compatible parties,
+    are one sale with all their items (and the first value, date and status given)."""
+    if len(sales) < 2:
+        return sales
+    first = sales[0].model_copy(deep=True)
+    kept = [first]
+    for other in sales[1:]:
+        if not (_compatible(first.buyer, other.buyer) and _compatible(first.seller, other.seller)):
+            kept.append(other)
+            continue
+        names = {item.name.casefold() for item in first.items}
+        first.items += [item for item in other.items if item.name.casefold() not in names]
+        for field_name in ("seller", "buyer", "value", "date", "status"):
+            if getattr(first, field_name) is None:
+                setattr(first, field_name, getattr(other, field_name))
+    if len(kept) < len(sales):
+        warnings.append(f"a DSCA notice notifies one sale: {len(sales) - len(kept) + 1} entries joined into one")
+    return kept
