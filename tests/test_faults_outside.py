@@ -674,3 +674,39 @@ def test_a_cache_that_cannot_be_opened_is_left_alone_and_the_run_goes_on(tmp_pat
     assert result.returncode == 0, result.stderr
     assert f"{blocked}: the answer cache cannot be used" in result.stderr and "running without it" in result.stderr
     assert blocked.is_dir() and not list(blocked.parent.glob("answers.sqlite.corrupt*"))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["review"], ["deals"], ["export", "--sipri", "deals.csv"], ["export", "--label-studio", "tasks.json"]],
+)
+def test_a_folder_without_a_run_is_one_clear_line_for_every_reader(tmp_path: Path, command: list[str]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = cli(tmp_path, command[0], str(empty), *command[1:], timeout=30)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and str(empty) in lines[0], result.stderr
+    assert "Traceback" not in result.stderr and not (empty / "extract.sqlite").exists()
+
+
+def test_a_run_writes_deals_and_its_review_page_and_exports_read_them(tmp_path: Path) -> None:
+    """From outside: run --review on two articles about one sale -> one deal reported by both,
+    review.html, the SIPRI CSV and Label Studio tasks."""
+    inputs = write_articles(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    with fake_openai_server(completion(tomahawk_answer()), completion(tomahawk_answer())) as fake:
+        result = cli(
+            tmp_path, "run", str(inputs), "--out", str(out), "--review", "--base-url", fake.url, "--model", "m"
+        )
+    assert result.returncode == 0, result.stderr
+    [deal] = jsonl(out / "deals.jsonl")
+    assert (deal["supplier"], deal["recipient"], deal["articles"]) == ("USA", "JPN", 2)
+    sales = jsonl(out / "sales.jsonl")
+    assert sorted(s["uid"] for s in sales) == sorted(s["sale_uid"] for s in deal["sources"])
+    assert "review.html" in result.stdout and (out / "review.html").stat().st_size > 0
+    for args in (["--sipri", str(tmp_path / "deals.csv")], ["--label-studio", str(tmp_path / "tasks.json")]):
+        exported = cli(tmp_path, "export", str(out), *args)
+        assert exported.returncode == 0, exported.stderr
+    assert "United States,Japan" in (tmp_path / "deals.csv").read_text(encoding="utf-8")
+    shown = cli(tmp_path, "deals", str(out))
+    assert shown.returncode == 0 and "JPN" in shown.stdout, shown.stderr

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from arms_extract import Article, Extraction, Extractor, Span
+from arms_extract import Actor, ActorKind, Article, Extraction, Extractor, Provenance, Span
 from arms_extract.batch.inputs import read_articles
 from arms_extract.batch.store import RunStore
 from arms_extract.evaluation.evalset import load_gold
@@ -331,3 +331,31 @@ def test_the_warnings_panel_lists_what_was_dropped(
         page.finish()
     assert any("dropped" in w and "not found in the article" in w for w in extractions["non-ascii"].warnings)
     assert any("AI model" in w for w in extractions["injected"].warnings)
+
+
+HOSTILE = 'Japan buys jets.</script><script>alert("x")</script><img src=x onerror=alert(1)> {{ 7*7 }} &amp;'
+
+
+@pytest.mark.browser
+def test_article_text_that_looks_like_html_stays_text(browser: Any, tmp_path: Path) -> None:
+    """An article can hold '</script>' or an <img onerror>: it is shown as written and never runs."""
+    start = HOSTILE.index("<img")
+    mention = Span(start=start, end=start + 30, text=HOSTILE[start : start + 30])
+    hostile = Extraction(
+        article=Article(id="<b>hostile</b>", text=HOSTILE),
+        actors=[Actor(id="x", name="<script>alert(2)</script>", kind=ActorKind.other, mentions=[mention])],
+        warnings=["dropped sales[0].buyer '</script><script>alert(3)</script>': not found in the article"],
+        provenance=Provenance(model="m", backend="b", prompt_version="p"),
+    )
+    with RunStore(tmp_path, lock=True) as store:
+        store.write_ok("hostile@1", hostile, cached=False)
+    write_review_page(tmp_path)
+    page = Page(browser, tmp_path, "hostile")
+    dialogs: list[str] = []
+    page.tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.open(0)
+    assert page.tab.evaluate("() => document.getElementById('text').textContent") == HOSTILE
+    assert page.tab.evaluate("() => document.querySelectorAll('#text img, #cards script, #text script').length") == 0
+    assert "alert(3)" in page.tab.inner_text("#warnings") and "<b>hostile</b>" in page.tab.inner_text("#list")
+    assert dialogs == []
+    page.finish()

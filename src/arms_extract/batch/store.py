@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -82,6 +83,30 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE INDEX IF NOT EXISTS evidence_record ON evidence (article_key, record_type, record_id);
 """
 
+# Ids unique across a run, added to every record table (and to folders written before them):
+# (uid column, kind of record it names, the column holding that record's id in the article).
+# The evidence's kind is its record_type.
+_UID_COLUMNS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
+    "sales": (("uid", "sale", "sale_id"), ("seller_uid", "actor", "seller"), ("buyer_uid", "actor", "buyer")),
+    "claims": (("uid", "claim", "claim_id"), ("speaker_uid", "actor", "speaker"), ("sale_uid", "sale", "sale_id")),
+    "actors": (("uid", "actor", "actor_id"),),
+    "evidence": (("record_uid", None, "record_id"),),
+}
+
+
+# What kind of record a table's rows are (the evidence says it in a column).
+_KIND_COLUMN = {"sales": "'sale'", "claims": "'claim'", "actors": "'actor'", "evidence": "record_type"}
+
+
+def record_uid(article_key: str, kind: str, record_id: str | None) -> str | None:
+    """A record's id across a run: `sale-3f2a9c1b7d4e`, from the article's identity (its id and the
+    hash of its text) and the record's id in the article; the same on every re-run of that text."""
+    if record_id is None:
+        return None
+    digest = hashlib.sha256(f"{article_key}\x1f{record_id}".encode()).hexdigest()[:12]
+    return f"{kind}-{digest}"
+
+
 _ARTICLE_COLUMNS = (
     "key, id, source, file, status, error, warnings, prompt_tokens, completion_tokens, "
     "requests, reasks, seconds, model, prompt_version, cached"
@@ -111,6 +136,7 @@ class RunStore:
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
             if "file" not in columns:  # a folder written before articles had a file column
                 self.db.execute("ALTER TABLE articles ADD COLUMN file TEXT")
+            self._add_uids()
         except FileExistsError:
             self._unlock()
             raise StoreError(f"{out_dir}: exists and is not a folder; choose another --out") from None
@@ -118,6 +144,32 @@ class RunStore:
             self._unlock()
             raise StoreError(f"{path}: cannot be opened for writing ({_reason(exc)})") from None
         _remove_stale_temporaries(out_dir)
+
+    def _add_uids(self) -> None:
+        """The uid columns, filled in for records written before they existed."""
+        for table, columns in _UID_COLUMNS.items():
+            present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            missing = [name for name, _, _ in columns if name not in present]
+            for name in missing:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} TEXT")
+            if not missing:
+                continue
+            sources = ", ".join(source for _, _, source in columns)
+            rows = self.db.execute(f"SELECT rowid, article_key, {_KIND_COLUMN[table]}, {sources} FROM {table}")
+            assignments = ", ".join(f"{name} = ?" for name, _, _ in columns)
+            self.db.executemany(
+                f"UPDATE {table} SET {assignments} WHERE rowid = ?",
+                [
+                    (
+                        *(
+                            record_uid(key, kind or row_kind, value)
+                            for (_, kind, _), value in zip(columns, ids, strict=True)
+                        ),
+                        rowid,
+                    )
+                    for rowid, key, row_kind, *ids in rows.fetchall()
+                ],
+            )
 
     def __enter__(self) -> RunStore:
         return self
@@ -238,14 +290,17 @@ class RunStore:
         for sale in extraction.sales:
             value, date = sale.value, sale.date
             db.execute(
-                "INSERT INTO sales VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO sales (article_key, sale_id, seller, buyer, seller_country, buyer_country, buyer_body, "
+                "seller_inferred, value_amount, value_currency, value_usd, value_qualifier, stage, date_text, "
+                "date_iso, date_precision, uid, seller_uid, buyer_uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     key, sale.id, sale.seller, sale.buyer, sale.seller_country, sale.buyer_country,
                     sale.buyer_body, int(sale.seller_inferred),
                     value.amount if value else None, value.currency if value else None,
                     value.usd if value else None, value.qualifier if value else None,
                     sale.stage.value, date.text if date else None, date.iso if date else None,
-                    date.precision.value if date else None,
+                    date.precision.value if date else None, record_uid(key, "sale", sale.id),
+                    record_uid(key, "actor", sale.seller), record_uid(key, "actor", sale.buyer),
                 ),
             )  # fmt: skip
             for associated, items in ((0, sale.items), (1, sale.associated)):
@@ -260,32 +315,32 @@ class RunStore:
             self._insert_evidence(key, "sale", sale.id, sale.evidence)
         for claim in extraction.claims:
             db.execute(
-                "INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO claims (article_key, claim_id, speaker, speaker_name, cue, content, direct, sale_id, "
+                "is_boilerplate, uid, speaker_uid, sale_uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     key, claim.id, claim.speaker, claim.speaker_name, claim.cue, claim.content,
-                    int(claim.direct), claim.sale, int(claim.is_boilerplate),
+                    int(claim.direct), claim.sale, int(claim.is_boilerplate), record_uid(key, "claim", claim.id),
+                    record_uid(key, "actor", claim.speaker), record_uid(key, "sale", claim.sale),
                 ),
             )  # fmt: skip
             self._insert_evidence(key, "claim", claim.id, claim.evidence)
         for actor in extraction.actors:
             db.execute(
-                "INSERT INTO actors VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO actors (article_key, actor_id, name, kind, country, title, aliases, uid) "
+                "VALUES (?,?,?,?,?,?,?,?)",
                 (
-                    key,
-                    actor.id,
-                    actor.name,
-                    actor.kind.value,
-                    actor.country,
-                    actor.title,
-                    json.dumps(actor.aliases),
+                    key, actor.id, actor.name, actor.kind.value, actor.country, actor.title,
+                    json.dumps(actor.aliases), record_uid(key, "actor", actor.id),
                 ),
-            )
+            )  # fmt: skip
             self._insert_evidence(key, "actor", actor.id, actor.mentions)
 
     def _insert_evidence(self, key: str, record_type: str, record_id: str, spans: list[Any]) -> None:
+        uid = record_uid(key, record_type, record_id)
         self.db.executemany(
-            'INSERT INTO evidence (article_key, record_type, record_id, start, "end", text) VALUES (?,?,?,?,?,?)',
-            [(key, record_type, record_id, s.start, s.end, s.text) for s in spans],
+            'INSERT INTO evidence (article_key, record_type, record_id, start, "end", text, record_uid) '
+            "VALUES (?,?,?,?,?,?,?)",
+            [(key, record_type, record_id, s.start, s.end, s.text, uid) for s in spans],
         )
 
     # -- views ---------------------------------------------------------------
@@ -305,23 +360,19 @@ class RunStore:
 
     def export_jsonl(self) -> None:
         """Rewrite the JSONL views from the database, each atomically."""
-        with _atomic(self.out_dir / "articles.jsonl") as articles:
+        with write_atomically(self.out_dir / "articles.jsonl") as articles:
             for row in self.article_rows():
                 articles.write(json.dumps(row, ensure_ascii=False) + "\n")
         with (
-            _atomic(self.out_dir / "sales.jsonl") as sales,
-            _atomic(self.out_dir / "claims.jsonl") as claims,
-            _atomic(self.out_dir / "actors.jsonl") as actors,
+            write_atomically(self.out_dir / "sales.jsonl") as sales,
+            write_atomically(self.out_dir / "claims.jsonl") as claims,
+            write_atomically(self.out_dir / "actors.jsonl") as actors,
         ):
             for key, extraction in self.extractions():
-                context = {"article_key": key, "article_id": extraction.article.id}
-                for out, records in (
-                    (sales, extraction.sales),
-                    (claims, extraction.claims),
-                    (actors, extraction.actors),
-                ):
-                    for record in records:
-                        out.write(json.dumps(context | record.model_dump(mode="json"), ensure_ascii=False) + "\n")
+                for out, row in _record_rows(key, extraction):
+                    {"sale": sales, "claim": claims, "actor": actors}[out].write(
+                        json.dumps(row, ensure_ascii=False) + "\n"
+                    )
 
     def export_csv(self, csv_dir: Path) -> list[Path]:
         """One CSV per table, for spreadsheets."""
@@ -332,19 +383,34 @@ class RunStore:
             query = f"SELECT * FROM {table}" if table != "articles" else f"SELECT {_ARTICLE_COLUMNS} FROM articles"
             cursor = self.db.execute(query)
             path = csv_dir / f"{table}.csv"
-            with _atomic(path) as handle:
+            with write_atomically(path) as handle:
                 writer = csv.writer(handle)
                 writer.writerow([d[0] for d in cursor.description])
-                writer.writerows([_safe_cell(value) for value in row] for row in cursor)
+                writer.writerows([safe_cell(value) for value in row] for row in cursor)
             written.append(path)
         return written
+
+
+def _record_rows(key: str, extraction: Extraction) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(kind, JSONL row) of every record: its run-wide uid and those of the records it names."""
+    context = {"article_key": key, "article_id": extraction.article.id}
+    for sale in extraction.sales:
+        uids = {"uid": record_uid(key, "sale", sale.id), "seller_uid": record_uid(key, "actor", sale.seller),
+                "buyer_uid": record_uid(key, "actor", sale.buyer)}  # fmt: skip
+        yield "sale", context | uids | sale.model_dump(mode="json")
+    for claim in extraction.claims:
+        uids = {"uid": record_uid(key, "claim", claim.id), "speaker_uid": record_uid(key, "actor", claim.speaker),
+                "sale_uid": record_uid(key, "sale", claim.sale)}  # fmt: skip
+        yield "claim", context | uids | claim.model_dump(mode="json")
+    for actor in extraction.actors:
+        yield "actor", context | {"uid": record_uid(key, "actor", actor.id)} | actor.model_dump(mode="json")
 
 
 # A cell a spreadsheet would run as a formula: OWASP's list of leading characters.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def _safe_cell(value: object) -> object:
+def safe_cell(value: object) -> object:
     """Article text in a CSV cell, defused: a leading formula character is preceded by a quote.
 
     An actor named '=HYPERLINK("http://evil","x")' would otherwise run when the CSV is opened.
@@ -402,7 +468,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-class _atomic:
+class write_atomically:
     """Write to a temporary file beside `path` and rename it over `path` on success.
 
     A failure to write (a full disk, a read-only folder) is a StoreError naming the file."""

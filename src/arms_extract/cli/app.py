@@ -207,10 +207,48 @@ def run(
             f"{summary.prompt_tokens:,} + {summary.completion_tokens:,}", f"{summary.seconds / 60:.1f}",
         )  # fmt: skip
         err.print(table)
+    _update_corpus(err, out, quiet)
     if review:
         _write_review(err, out, open_page=False)
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _update_corpus(err: Console, out: Path, quiet: bool) -> None:
+    """Deals and actors across every article in the folder, after each run into it."""
+    from ..corpus import update_corpus
+
+    try:
+        view = update_corpus(out)
+    except ArmsExtractError as exc:
+        error_line(err, exc)
+        raise typer.Exit(2) from None
+    if not quiet:
+        corroborated = sum(1 for deal in view.deals if deal.articles > 1)
+        err.print(
+            f"{len(view.deals)} deals ({corroborated} reported by more than one article), "
+            f"{len(view.actors)} actors across articles: {out / 'deals.jsonl'}",
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command()
+def deals(
+    out: Annotated[Path, typer.Argument(help="An output directory of `run`.")],
+    limit: Annotated[int, typer.Option(help="Rows to show (most corroborated first).")] = 50,
+) -> None:
+    """Cluster the folder's sales into deals (one row per deal across articles) and show them."""
+    from ..corpus import update_corpus
+    from .render import print_deals
+
+    err = Console(stderr=True, soft_wrap=True)
+    try:
+        view = update_corpus(out)
+    except ArmsExtractError as exc:
+        error_line(err, exc)
+        raise typer.Exit(2) from None
+    print_deals(Console(), view.deals, limit)
 
 
 def _write_review(err: Console, out: Path, open_page: bool) -> None:
@@ -251,6 +289,10 @@ def export(
     doccano: Annotated[
         Path | None, typer.Option("--doccano", help="Write doccano JSONL (entities and relations).")
     ] = None,
+    sipri: Annotated[
+        Path | None,
+        typer.Option("--sipri", help="Write the deals as CSV in the SIPRI Arms Transfers Database's columns."),
+    ] = None,
 ) -> None:
     """Write spreadsheets (CSV), or tasks to correct in Label Studio or doccano, from a run's database.
 
@@ -263,7 +305,7 @@ def export(
         error_line(err, f"{out}: no extract.sqlite here; run `arms-extract run` first")
         raise typer.Exit(2)
     if csv is None:
-        csv = label_studio is None and doccano is None
+        csv = label_studio is None and doccano is None and sipri is None
     try:
         with RunStore(out) as store:
             store.export_jsonl()
@@ -276,6 +318,12 @@ def export(
             count = export_doccano(out, doccano)
             paths.append(doccano)
             err.print(f"{count} doccano lines", highlight=False)
+        if sipri is not None:
+            from ..corpus import update_corpus, write_sipri_csv
+
+            count = write_sipri_csv(update_corpus(out).deals, sipri)
+            paths.append(sipri)
+            err.print(f"{count} deals", highlight=False)
     except ArmsExtractError as exc:
         error_line(err, exc)
         raise typer.Exit(2) from None

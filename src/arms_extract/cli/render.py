@@ -6,11 +6,16 @@ Every string that comes from an article or a server is escaped before Rich sees 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ..records import Extraction
+
+if TYPE_CHECKING:
+    from ..corpus.deals import Deal
 
 
 def _money(extraction: Extraction, sale_index: int) -> str:
@@ -86,3 +91,28 @@ def print_extraction(console: Console, extraction: Extraction) -> None:
 def error_line(console: Console, message: object, label: str = "error") -> None:
     """One line on stderr; the message is printed as written, never read as Rich markup."""
     console.print(f"[red]{label}:[/red] {escape(str(message))}", highlight=False)
+
+
+def print_deals(console: Console, deals: list[Deal], limit: int) -> None:
+    """The deal table, most corroborated first: one row per deal across articles."""
+    table = Table(title=f"{len(deals)} deals across articles", show_lines=False, expand=True)
+    for column in ("supplier", "recipient", "designation", "ordered", "delivered", "value", "stage", "articles",
+                   "reports", "conflicts"):  # fmt: skip
+        table.add_column(column, justify="right" if column in ("ordered", "delivered", "articles") else "left")
+    for deal in sorted(deals, key=lambda d: (-d.articles, d.first_report or ""))[:limit]:
+        value = deal.value
+        table.add_row(
+            escape(deal.supplier or "?"),
+            escape(deal.recipient or "?"),
+            escape(deal.designation or "-"),
+            "-" if deal.quantity_ordered is None else str(deal.quantity_ordered),
+            "-" if deal.quantity_delivered is None else str(deal.quantity_delivered),
+            f"{value[0]:,.0f} {value[1]}" if value else "-",
+            deal.stage.value,
+            str(deal.articles),
+            f"{deal.first_report or '?'} .. {deal.last_report or '?'}",
+            escape(", ".join(deal.conflicts)) or "-",
+        )
+    console.print(table)
+    if len(deals) > limit:
+        console.print(f"(the first {limit} of {len(deals)}; all in deals.jsonl)", highlight=False)

@@ -270,3 +270,43 @@ def cluster_mentions(mentions: list[str]) -> list[list[str]]:
             home.append(mention)
     specific = [c for c in clusters if not all(is_generic(m) for m in c)]
     return specific or clusters
+
+
+# Systems news calls by a name as often as by a designation: either gives the same key.
+SYSTEM_NAMES: dict[str, str] = {
+    "amraam": "aim120", "advanced medium-range air-to-air missile": "aim120", "sidewinder": "aim9",
+    "tomahawk": "bgm109", "hellfire": "agm114", "harpoon": "agm84", "javelin": "fgm148", "stinger": "fim92",
+    "patriot": "mim104", "pac3": "mim104", "himars": "m142", "atacms": "mgm140", "gmlrs": "m31",
+    "abrams": "m1", "bradley": "m2", "black hawk": "uh60", "blackhawk": "uh60", "apache": "ah64",
+    "chinook": "ch47", "super tucano": "emb314", "tucano": "emb314", "a29": "emb314", "reaper": "mq9",
+    "predator": "mq1", "osprey": "v22", "hercules": "c130", "jassm": "agm158", "alligator": "ka52",
+    "katran": "ka52k", "triumf": "s400", "antey2500": "s300vm", "solntsepek": "tos1", "rafale": "rafale",
+    "typhoon": "eurofighter", "gripen": "jas39", "fighting falcon": "f16", "lightning ii": "f35",
+}  # fmt: skip
+_MAKERS = ("airbus", "boeing", "embraer", "bell", "sukhoi", "kamov", "lockheed", "sikorsky", "dassault", "saab", "mil")
+_FAMILY = re.compile(r"^([a-z]*)(\d+)")
+_NOT_SYSTEMS = frozenset({"super", "project", "class", "type", "model", "block", "mark", "variant", "version"})
+
+
+@lru_cache(maxsize=8192)
+def system_keys(mention: str) -> frozenset[str]:
+    """Keys under which a mention may name the same system as another: designation families
+    ("aim120" for "AIM-120D-3"), the bare number of a one-letter or maker-prefixed designation
+    ("145" for "H145M" and "Airbus 145M"), proper-name words, and SYSTEM_NAMES for both.
+    Two mentions that share no key are never one system ("F-16" and "F-35")."""
+    designations, names = weapon_keys(mention)
+    keys: set[str] = set()
+    for token in designations:
+        keys.add(SYSTEM_NAMES.get(token, token))
+        family = _FAMILY.match(token)
+        if family:
+            keys.add(SYSTEM_NAMES.get(family.group(0), family.group(0)))
+            if len(family.group(1)) <= 1 or family.group(1) in _MAKERS:
+                keys.add(family.group(2))
+    # A name word that only spells a designation's letters ("AIM" of "AIM-120") or a word that names
+    # no system by itself ("Super" Tucano, "Project" 22160) is not a key.
+    names = {n for n in names if n not in _NOT_SYSTEMS and not any(t.startswith(n) for t in designations)}
+    keys |= {SYSTEM_NAMES.get(name, name) for name in names}
+    lowered = mention.casefold()
+    keys |= {key for phrase, key in SYSTEM_NAMES.items() if " " in phrase and phrase in lowered}
+    return frozenset(keys)
