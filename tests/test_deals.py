@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from arms_extract import Article, Extraction, Provenance
+from arms_extract import Article, Extraction, Provenance, Wording
 from arms_extract.batch.store import RunStore, record_uid
 from arms_extract.corpus import build_deals, resolve_actors, update_corpus, write_sipri_csv
 from arms_extract.corpus._refs import ActorRef, SaleRef
@@ -258,3 +258,24 @@ def test_a_deal_is_cancelled_only_when_its_latest_report_says_so() -> None:
     [revived] = build_deals([*reports, ref("again", "Su-35", recipient="IDN", supplier="RUS",
                                              stage=Stage.contract_signed, published="2021-01-01")])  # fmt: skip
     assert revived.stage is Stage.contract_signed
+
+
+def test_an_article_with_no_sale_says_why_in_articles_jsonl_and_sales_keep_their_wording(tmp_path: Path) -> None:
+    empty = Extraction(
+        article=Article(id="empty", text="A parade was held."),
+        warnings=["dropped sales[0]: no weapon, no price and no deal stage; not an arms sale"],
+        provenance=Provenance(model="m", backend="b", prompt_version="p"),
+    )
+    signed = extraction("b", SIGNED, "2017-09-05", 12, Stage.contract_signed)
+    start = SIGNED.index("signed")
+    wording = Wording(value="done", evidence=Span(start=start, end=start + 6, text="signed"))
+    signed.sales[0] = signed.sales[0].model_copy(update={"context": wording})
+    with RunStore(tmp_path, lock=True) as store:
+        store.write_ok("empty@1", empty, cached=False)
+        store.write_ok("b@2", signed, cached=False)
+        store.export_jsonl()
+        assert store.db.execute("SELECT context FROM sales").fetchall() == [("done",)]
+    rows = {row["id"]: row for row in map(json.loads, (tmp_path / "articles.jsonl").read_text().splitlines())}
+    assert "not an arms sale" in rows["empty"]["no_sale_reason"] and rows["b"]["no_sale_reason"] is None
+    [sale] = map(json.loads, (tmp_path / "sales.jsonl").read_text().splitlines())
+    assert sale["context"] == {"value": "done", "evidence": {"start": start, "end": start + 6, "text": "signed"}}

@@ -14,7 +14,7 @@ PUBLIC = {
     "SCHEMA_VERSION", "Actor", "ActorKind", "ArmsExtractError", "Article", "AsyncExtractor", "BackendSettings",
     "Claim", "ConfigError", "DateValue", "EmbeddedModelError", "EmbeddedServer", "Extraction", "ExtractionFailed",
     "Extractor", "InputError", "Item", "Money", "Provenance", "RetryPolicy", "Sale", "Span", "Stage",
-    "StoreError", "Usage", "aextract", "extract",
+    "StoreError", "Usage", "Wording", "aextract", "extract",
 }  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from .records import (
     Span,
     Stage,
     Usage,
+    Wording,
 )
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ __all__ = [
     "Stage",
     "StoreError",
     "Usage",
+    "Wording",
     "aextract",
     "extract",
 ]

@@ -98,6 +98,13 @@ class DateValue(BaseModel):
     evidence: Span
 
 
+class Wording(BaseModel):
+    """How the article describes a transfer (new, second-hand, licensed, planned, ...), with the words."""
+
+    value: str
+    evidence: Span
+
+
 class Sale(BaseModel):
     id: str
     seller: str | None = Field(default=None, description="actor id")
@@ -117,6 +124,15 @@ class Sale(BaseModel):
     stage: Stage = Stage.unknown
     date: DateValue | None = None
     evidence: list[Span] = Field(default_factory=list)
+    condition: Wording | None = Field(
+        default=None, description="'new', 'second_hand' or 'refurbished', when the article says so"
+    )
+    licensed_production: Wording | None = Field(
+        default=None, description="'licensed': built or assembled in the buying country under licence"
+    )
+    context: Wording | None = Field(
+        default=None, description="'done', 'planned', 'hypothetical', 'denied' or 'cancelled', by the article's words"
+    )
 
 
 class Claim(BaseModel):

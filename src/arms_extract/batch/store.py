@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._errors import RecordRejected, StoreError
+from ..core.assemble import no_sale_reason
 from ..records import Extraction, Usage
 
 SCHEMA = """
@@ -94,6 +95,8 @@ _UID_COLUMNS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
 }
 
 
+_WORDING_COLUMNS = ("condition", "licensed_production", "context")
+
 # What kind of record a table's rows are (the evidence says it in a column).
 _KIND_COLUMN = {"sales": "'sale'", "claims": "'claim'", "actors": "'actor'", "evidence": "record_type"}
 
@@ -109,7 +112,7 @@ def record_uid(article_key: str, kind: str, record_id: str | None) -> str | None
 
 _ARTICLE_COLUMNS = (
     "key, id, source, file, status, error, warnings, prompt_tokens, completion_tokens, "
-    "requests, reasks, seconds, model, prompt_version, cached"
+    "requests, reasks, seconds, model, prompt_version, cached, no_sale_reason"
 )
 OUTPUT_FILES = ("articles.jsonl", "sales.jsonl", "claims.jsonl", "actors.jsonl")
 
@@ -137,6 +140,12 @@ class RunStore:
             if "file" not in columns:  # a folder written before articles had a file column
                 self.db.execute("ALTER TABLE articles ADD COLUMN file TEXT")
             self._add_uids()
+            if "no_sale_reason" not in columns:  # added after the first folders
+                self.db.execute("ALTER TABLE articles ADD COLUMN no_sale_reason TEXT")
+            present = {row[1] for row in self.db.execute("PRAGMA table_info(sales)")}
+            for name in _WORDING_COLUMNS:  # the article's wording of a sale, added after the first folders
+                if name not in present:
+                    self.db.execute(f"ALTER TABLE sales ADD COLUMN {name} TEXT")
         except FileExistsError:
             self._unlock()
             raise StoreError(f"{out_dir}: exists and is not a folder; choose another --out") from None
@@ -266,6 +275,7 @@ class RunStore:
                     "model": extraction.provenance.model,
                     "prompt_version": extraction.provenance.prompt_version,
                     "extraction": extraction.model_dump_json(),
+                    "no_sale_reason": no_sale_reason(extraction.sales, extraction.warnings),
                 }
             columns = ", ".join(row)
             marks = ", ".join("?" for _ in row)
@@ -292,7 +302,8 @@ class RunStore:
             db.execute(
                 "INSERT INTO sales (article_key, sale_id, seller, buyer, seller_country, buyer_country, buyer_body, "
                 "seller_inferred, value_amount, value_currency, value_usd, value_qualifier, stage, date_text, "
-                "date_iso, date_precision, uid, seller_uid, buyer_uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "date_iso, date_precision, uid, seller_uid, buyer_uid, condition, licensed_production, context) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     key, sale.id, sale.seller, sale.buyer, sale.seller_country, sale.buyer_country,
                     sale.buyer_body, int(sale.seller_inferred),
@@ -301,6 +312,7 @@ class RunStore:
                     sale.stage.value, date.text if date else None, date.iso if date else None,
                     date.precision.value if date else None, record_uid(key, "sale", sale.id),
                     record_uid(key, "actor", sale.seller), record_uid(key, "actor", sale.buyer),
+                    *(w.value if w else None for w in (sale.condition, sale.licensed_production, sale.context)),
                 ),
             )  # fmt: skip
             for associated, items in ((0, sale.items), (1, sale.associated)):

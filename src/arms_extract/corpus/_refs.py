@@ -25,6 +25,9 @@ class SaleRef:
     stage: Stage
     date: str | None  # the sale's own date (ISO, perhaps only a year), else None
     evidence: tuple[tuple[int, int, str], ...]
+    condition: str | None = None  # new, second_hand, refurbished
+    licensed: bool = False
+    context: str | None = None  # done, planned, hypothetical, denied, cancelled
 
     @property
     def when(self) -> str | None:
@@ -68,6 +71,9 @@ def sale_refs(extractions: Iterable[tuple[str, Extraction]]) -> list[SaleRef]:
                     stage=sale.stage,
                     date=sale.date.iso if sale.date else None,
                     evidence=tuple((s.start, s.end, s.text) for s in sale.evidence),
+                    condition=sale.condition.value if sale.condition else None,
+                    licensed=sale.licensed_production is not None,
+                    context=sale.context.value if sale.context else None,
                 )
             )
     return refs

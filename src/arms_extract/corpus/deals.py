@@ -107,6 +107,21 @@ class Deal:
         return max(going, key=_STAGE_ORDER.__getitem__)
 
     @property
+    def condition(self) -> str | None:
+        """new, second_hand or refurbished: what most reports that say it say."""
+        return _best([s.condition for s in self.sources if s.condition])
+
+    @property
+    def licensed(self) -> bool:
+        return any(s.licensed for s in self.sources)
+
+    @property
+    def context(self) -> str | None:
+        """The latest report's word on whether it happened (done, planned, ..., cancelled)."""
+        said = [s for s in self.sources if s.context]
+        return max(said, key=lambda s: s.when or "").context if said else None
+
+    @property
     def first_report(self) -> str | None:
         return min((s.published.isoformat() for s in self.sources if s.published), default=None)
 
@@ -141,6 +156,9 @@ class Deal:
             "quantity_delivered": self.quantity_delivered,
             "value": {"amount": value[0], "currency": value[1], "usd": value[2]} if value else None,
             "stage": self.stage.value,
+            "condition": self.condition,
+            "licensed_production": self.licensed,
+            "context": self.context,
             "stage_history": self.stage_history,
             "first_report": self.first_report,
             "last_report": self.last_report,

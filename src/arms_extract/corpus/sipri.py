@@ -27,7 +27,7 @@ COLUMNS = (
 
 def status(deal: Deal) -> str:
     stage = deal.stage
-    if stage is Stage.cancelled:
+    if stage is Stage.cancelled or deal.context == "cancelled":
         return "cancelled"
     if stage in (Stage.contract_signed, Stage.delivered):
         return "order"
@@ -39,6 +39,10 @@ def sipri_row(deal: Deal) -> dict[str, object]:
     signed = [step["date"] for step in history if step["stage"] == Stage.contract_signed.value and step["date"]]
     delivered = sorted({step["date"][:4] for step in history if step["stage"] == "delivered" and step["date"]})
     comments = []
+    if deal.condition in ("second_hand", "refurbished"):
+        comments.append(deal.condition.replace("_", "-"))
+    if deal.licensed:
+        comments.append("licensed production")
     for name, found in deal.conflicts.items():
         given = "; ".join(f"{entry['value']} ({', '.join(entry['articles'])})" for entry in found)
         comments.append(f"reports differ on {name}: {given}")

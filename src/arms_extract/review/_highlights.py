@@ -69,6 +69,7 @@ def _sale_highlights(extraction: Extraction, sale: Sale) -> list[Highlight]:
         spans += [(s.start, s.end, "item", ()) for s in item.evidence if (s.start, s.end) not in tagged]
         tagged |= {(s.start, s.end) for s in item.evidence}
     wording = [*sale.evidence, *([sale.seller_inference] if sale.seller_inference else [])]
+    wording += [w.evidence for w in (sale.condition, sale.licensed_production, sale.context) if w is not None]
     spans += [(s.start, s.end, "sale", ()) for s in wording if (s.start, s.end) not in tagged]
     return _merged(spans, extraction, sale.id)
 

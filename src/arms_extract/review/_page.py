@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .._errors import InputError
 from ..batch.store import RunStore
-from ..records import Actor, Claim, Extraction, Sale
+from ..records import Actor, Claim, Extraction, Sale, Wording
 from ._highlights import KINDS, highlights
 
 PAGE_NAME = "review.html"
@@ -110,6 +110,7 @@ def _detail(row: dict[str, Any], extraction: Extraction | None) -> dict[str, Any
         "status": row["status"],
         "error": row.get("error"),
         "warnings": row["warnings"],
+        "no_sale": row.get("no_sale_reason"),
         "provenance": {
             "model": row.get("model"),
             "prompt version": row.get("prompt_version"),
@@ -169,7 +170,12 @@ def _sale_card(sale: Sale) -> dict[str, Any]:
         ("date", sale.date and (sale.date.iso or sale.date.text)),
         ("buyer body", sale.buyer_body),
         ("seller", "inferred from the article" if sale.seller_inferred else None),
+        *((name, wording.value.replace("_", " ") if wording else None) for name, wording in _wordings(sale)),
     )
+
+
+def _wordings(sale: Sale) -> list[tuple[str, Wording | None]]:
+    return [("condition", sale.condition), ("licence", sale.licensed_production), ("context", sale.context)]
 
 
 def _claim_card(claim: Claim) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from ._context import dsca_agency
 from ._direction import without_mirrors
 from ._sales import SaleBuilder, distinct, merge_fragments, one_sale_per_notice, sale_key
 
-__all__ = ["assemble", "merge_fragments", "one_sale_per_notice"]
+__all__ = ["assemble", "merge_fragments", "no_sale_reason", "one_sale_per_notice"]
 
 
 class _Assembler(SaleBuilder, ClaimBuilder):
@@ -74,3 +74,21 @@ def _clear_of(
             continue
         kept_actors.append(actor.model_copy(update={"mentions": clean}))
     return kept_sales, kept_claims, kept_actors
+
+
+# Why an article has no sale, from the warnings assembly wrote when it dropped the model's sales.
+_WHY_DROPPED = (
+    ("its evidence is text addressed to an AI model", "the only sales were in text addressed to an AI model"),
+    ("not an arms sale", "what the model called a sale names no weapon, price or deal stage (not an arms sale)"),
+    ("no grounded item or value", "the model's sales could not be found in the article"),
+)
+
+
+def no_sale_reason(sales: list[Sale], warnings: list[str]) -> str | None:
+    """One line saying why an extracted article has no sale, so that recall can be checked."""
+    if sales:
+        return None
+    for cue, reason in _WHY_DROPPED:
+        if any(w.startswith("dropped sale") and w.endswith(cue) for w in warnings):
+            return reason
+    return "no transfer named: the model found no sale"

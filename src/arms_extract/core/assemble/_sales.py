@@ -13,6 +13,7 @@ from ...records import (
     Sale,
     Span,
     Stage,
+    Wording,
 )
 from ..answer import SaleAnswer
 from ..grounding import (
@@ -39,6 +40,8 @@ from ..normalize import (
     text_before,
     variants_in,
 )
+from ..sentences import sentence_around as _sentence_bounds
+from ..transfer_terms import Term, condition, context, licensed_production
 from ._actors import ActorBook
 from ._context import SALE_WORDS, close_by, sentence_around, shown
 from ._direction import Direction
@@ -119,7 +122,14 @@ class SaleBuilder(ActorBook, Direction):
                 seller_country = implied[0]
                 cue = Span(start=implied[1], end=implied[2], text=self.text[implied[1] : implied[2]])
                 seller_inference = sentence_around(self.text, cue)
+        sentences = sorted({_sentence_bounds(self.text, s.start, s.end) for s in evidence_spans})
+        wording = {
+            "condition": condition(self.text, sentences, [item.evidence[0].start for item in items]),
+            "licensed_production": licensed_production(self.text, sentences),
+            "context": context(self.text, sentences),
+        }
         return Sale(
+            **{name: self.wording(term) for name, term in wording.items()},
             id=f"sale-{index + 1}",
             seller=seller_id,
             buyer=buyer_id,
@@ -135,6 +145,9 @@ class SaleBuilder(ActorBook, Direction):
             date=date,
             evidence=evidence_spans,
         )
+
+    def wording(self, term: Term | None) -> Wording | None:
+        return Wording(value=term.value, evidence=self.span_of((term.start, term.end))) if term else None
 
     def sale_parties(self, path: str, answer: SaleAnswer) -> tuple[Span | None, Span | None]:
         """(seller, buyer) as grounded, swapped when the article says the sale goes the other way."""

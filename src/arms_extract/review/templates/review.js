@@ -115,6 +115,7 @@
   function drawWarnings(detail) {
     const items = [...detail.warnings];
     if (detail.error) items.unshift(`${detail.status}: ${detail.error}`);
+    if (detail.no_sale) items.unshift(`no sale: ${detail.no_sale}`);
     const list = $("warning-list");
     list.replaceChildren(...items.map((w) => element("li", null, w)));
     $("warnings").classList.toggle("empty", items.length === 0);
