@@ -248,6 +248,18 @@ def test_sipri_export_follows_the_order_rule(tmp_path: Path) -> None:
     assert (order["number ordered"], order["number delivered"], order["corroborating articles"]) == ("46", "12", "2")
 
 
+def test_a_number_the_article_calls_delivered_counts_deliveries_whatever_the_stage() -> None:
+    from dataclasses import replace
+
+    order = ref("order", "Ka-52", recipient="EGY", supplier="RUS", quantity=46, published="2017-06-13")
+    # A later report of a signed deal that says 12 have been delivered.
+    later = ref("later", "Ka-52", recipient="EGY", supplier="RUS", quantity=12, stage=Stage.contract_signed,
+                published="2018-08-10")  # fmt: skip
+    delivered = replace(later, quantity_kind="delivered")
+    [deal] = build_deals([order, delivered])
+    assert (deal.quantity_ordered, deal.quantity_delivered) == (46, 12) and "quantity" not in deal.conflicts
+
+
 def test_a_deal_is_cancelled_only_when_its_latest_report_says_so() -> None:
     reports = [
         ref("signed", "Su-35", recipient="IDN", supplier="RUS", stage=Stage.contract_signed, published="2018-02-14"),

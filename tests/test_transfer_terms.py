@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from arms_extract.core.assemble import no_sale_reason
-from arms_extract.core.transfer_terms import condition, context, licensed_production
+from arms_extract.core.transfer_terms import condition, context, licensed_production, quantity_kind
 
 
 def _whole(text: str) -> list[tuple[int, int]]:
@@ -67,3 +67,19 @@ def test_an_article_without_a_sale_says_why() -> None:
     assert "not an arms sale" in (no_sale_reason([], dropped) or "")
     injected = ["dropped sale-1: its evidence is text addressed to an AI model"]
     assert "addressed to an AI model" in (no_sale_reason([], injected) or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "expected"),
+    [
+        ("Egypt's military has taken delivery of at least 12 Ka-52 attack helicopters from Russia.", "12", "delivered"),
+        ("In 2015 Egypt agreed to acquire 46 conventional Ka-52 Alligator helicopters.", "46", "ordered"),
+        ("Russia handed over the first 3 of the 46 Ka-52s ordered in 2015.", "3", "delivered"),
+        ("Russia handed over the first 3 of the 46 Ka-52s ordered in 2015.", "46", "ordered"),
+        ("The 12 aircraft will support operations against Boko Haram.", "12", None),
+    ],
+)
+def test_a_quantity_counts_orders_or_deliveries_by_the_nearest_cue(text: str, number: str, expected: str) -> None:
+    start = text.index(number)
+    found = quantity_kind(text, (0, len(text)), (start, start + len(number)))
+    assert (found.value if found else None) == expected

@@ -74,12 +74,22 @@ class Quantity(BaseModel):
     evidence: Span
 
 
+class Wording(BaseModel):
+    """How the article describes a transfer (new, second-hand, licensed, planned, ...), with the words."""
+
+    value: str
+    evidence: Span
+
+
 class Item(BaseModel):
     name: str = Field(description="the weapon system as written in the article")
     designations: list[str] = Field(default_factory=list, description="e.g. AIM-120D-3")
     category: str | None = None
     quantity: int | None = None
     quantity_qualifier: str | None = None
+    quantity_kind: Wording | None = Field(
+        default=None, description="'ordered' or 'delivered': what the quantity counts, by its sentence's words"
+    )
     evidence: list[Span] = Field(default_factory=list)
 
 
@@ -95,13 +105,6 @@ class DateValue(BaseModel):
     text: str
     iso: str | None = Field(default=None, description="resolved date; None when unknowable")
     precision: DatePrecision
-    evidence: Span
-
-
-class Wording(BaseModel):
-    """How the article describes a transfer (new, second-hand, licensed, planned, ...), with the words."""
-
-    value: str
     evidence: Span
 
 

@@ -40,10 +40,14 @@ _CONTEXT_CUES = {
     r"approved notif\w+ to.acquire to.buy to.procure to.purchase to.order",
     "hypothetical": r"could may might would possible potential\w* consider\w* mulls? interested.in talks",
 }
-_CONTEXTS = tuple(
-    (value, re.compile(r"\b(" + "|".join(cue.replace(".", r"\s+") for cue in cues.split()) + r")\b", re.I))
-    for value, cues in _CONTEXT_CUES.items()
-)
+
+
+def _cues(words: str) -> re.Pattern[str]:
+    """A pattern of space-separated cues; a dot inside a cue stands for white space ("took.delivery")."""
+    return re.compile(r"\b(" + "|".join(cue.replace(".", r"\s+") for cue in words.split()) + r")\b", re.I)
+
+
+_CONTEXTS = tuple((value, _cues(cues)) for value, cues in _CONTEXT_CUES.items())
 
 
 @dataclass(frozen=True)
@@ -92,3 +96,29 @@ def context(text: str, sentences: list[tuple[int, int]]) -> Term | None:
         if match is not None:
             return Term(value, match.start(1), match.end(1))
     return None
+
+
+_QUANTITY_CUES = tuple(
+    (value, _cues(cues))
+    for value, cues in {
+        "delivered": r"deliver\w* received receiv\w* handed.over took.delivery taken.delivery arriv\w*",
+        "ordered": r"order\w* signed contract\w* bought buy\w* acqui\w* purchas\w* sale sell\w* approv\w* notif\w* "
+        r"request\w* procur\w*",
+    }.items()
+)
+
+
+def quantity_kind(text: str, sentence: tuple[int, int], quantity: tuple[int, int]) -> Term | None:
+    """Whether a number counts what was ordered or what was delivered: the cue of its sentence
+    nearest to it ("took delivery of at least 12": delivered; "agreed to acquire 46": ordered)."""
+    start, end = sentence
+    found = [
+        (min(abs(m.start() - quantity[0]), abs(m.end() - quantity[1])), value, m)
+        for value, pattern in _QUANTITY_CUES
+        for m in pattern.finditer(text, start, end)
+        if not _NEGATION.search(text[max(start, m.start() - 30) : m.start()])
+    ]
+    if not found:
+        return None
+    _, value, match = min(found, key=lambda f: f[0])
+    return Term(value, match.start(1), match.end(1))

@@ -28,6 +28,7 @@ class SaleRef:
     condition: str | None = None  # new, second_hand, refurbished
     licensed: bool = False
     context: str | None = None  # done, planned, hypothetical, denied, cancelled
+    quantity_kind: str | None = None  # what the first item's quantity counts: ordered or delivered
 
     @property
     def when(self) -> str | None:
@@ -74,6 +75,7 @@ def sale_refs(extractions: Iterable[tuple[str, Extraction]]) -> list[SaleRef]:
                     condition=sale.condition.value if sale.condition else None,
                     licensed=sale.licensed_production is not None,
                     context=sale.context.value if sale.context else None,
+                    quantity_kind=next((i.quantity_kind.value for i in sale.items[:1] if i.quantity_kind), None),
                 )
             )
     return refs

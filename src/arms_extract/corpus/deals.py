@@ -63,10 +63,12 @@ class Deal:
         return sorted({name for sale in self.sources for name, _, _ in sale.items})
 
     def _quantities(self, delivered: bool) -> list[tuple[int, SaleRef]]:
+        """The first item's numbers that count deliveries (or orders): by the words next to the
+        number when the article gives them, else by the report's stage."""
         return [
             (quantity, sale)
             for sale in self.sources
-            if (sale.stage is Stage.delivered) == delivered
+            if _counts_deliveries(sale) == delivered
             for _, _, quantity in sale.items[:1]
             if quantity is not None
         ]
@@ -183,6 +185,12 @@ class Deal:
         self.supplier = self.supplier or sale.supplier
 
 
+def _counts_deliveries(sale: SaleRef) -> bool:
+    if sale.quantity_kind is not None:
+        return sale.quantity_kind == "delivered"
+    return sale.stage is Stage.delivered
+
+
 def _best(values: list[Any]) -> Any:
     """The most frequent value; on a tie, the first given."""
     if not values:
@@ -207,7 +215,7 @@ def _quantity_fits(deal: Deal, sale: SaleRef) -> bool:
     if quantity is None or not known or any(max(quantity, q) <= MAX_QUANTITY_RATIO * min(quantity, q) for q in known):
         return True
     ordered = [q for q, _ in deal._quantities(delivered=False)]
-    return sale.stage is Stage.delivered and bool(ordered) and quantity < max(ordered)
+    return _counts_deliveries(sale) and bool(ordered) and quantity < max(ordered)
 
 
 def _value_fits(deal: Deal, sale: SaleRef) -> bool:

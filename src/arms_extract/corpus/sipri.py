@@ -2,9 +2,9 @@
 
 SIPRI's rule for the status: a deal is an order once a contract is signed or deliveries begin;
 a request, an approval or a notification to the US Congress is not an order (it is "planned"),
-and a deal called off is "cancelled". Number ordered comes from the reports that are not of a
-delivery, number delivered from those that are; order date is the date of the first report of
-a signed contract, delivery years those of the delivery reports.
+and a deal called off is "cancelled". Number delivered is a number the article calls delivered
+(else one from a report of a delivery), number ordered the others; order date is the date of
+the first report of a signed contract, delivery years those of the delivery reports.
 """
 
 from __future__ import annotations

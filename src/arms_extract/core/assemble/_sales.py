@@ -41,7 +41,7 @@ from ..normalize import (
     variants_in,
 )
 from ..sentences import sentence_around as _sentence_bounds
-from ..transfer_terms import Term, condition, context, licensed_production
+from ..transfer_terms import Term, condition, context, licensed_production, quantity_kind
 from ._actors import ActorBook
 from ._context import SALE_WORDS, close_by, sentence_around, shown
 from ._direction import Direction
@@ -62,6 +62,12 @@ def _date_mention(text: str, phrase: str, near: int | None = None, folded: Folde
     """A date as written, or its first words when the model added a year ("January 13, 2014")."""
     # A one-word date ("Monday", "2023", "yesterday") is grounded whole; a longer one by its first two words at least.
     return ground_prefix(text, phrase, min_words=min(2, len(phrase.split()) or 1), folded=folded, near=near)
+
+
+def _counts(written: str, quantity: int | None) -> bool:
+    """Whether `written` is the number `quantity` (the span of an item's quantity)."""
+    parsed = parse_quantity(written)
+    return quantity is not None and parsed is not None and parsed.value == quantity
 
 
 class SaleBuilder(ActorBook, Direction):
@@ -192,6 +198,11 @@ class SaleBuilder(ActorBook, Direction):
             designations = designations_in(name_span.text)
             if len(designations) == 1:
                 designations, quantity, qualifier = self.refine_variants(designations[0], evidence, quantity, qualifier)
+            counted = None
+            number = next((s for s in evidence[1:] if _counts(s.text, quantity)), None)
+            if number is not None:
+                sentence = _sentence_bounds(self.text, number.start)
+                counted = quantity_kind(self.text, sentence, (number.start, number.end))
             items.append(
                 Item(
                     name=name_span.text,
@@ -199,6 +210,7 @@ class SaleBuilder(ActorBook, Direction):
                     category=category_of(name_span.text),
                     quantity=quantity,
                     quantity_qualifier=qualifier,
+                    quantity_kind=self.wording(counted),
                     evidence=evidence,
                 )
             )
