@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +20,9 @@ from ..pipeline import Extractor
 from ..records import Extraction
 from ._backend_options import Model, with_backend
 from .render import error_line, print_extraction
+
+if TYPE_CHECKING:
+    from ..corpus import CorpusView
 
 app = typer.Typer(
     help="Typed, validated, source-grounded records of arms sales from news articles.",
@@ -214,8 +217,8 @@ def run(
         raise typer.Exit(1)
 
 
-def _update_corpus(err: Console, out: Path, quiet: bool) -> None:
-    """Deals and actors across every article in the folder, after each run into it."""
+def _update_corpus(err: Console, out: Path, quiet: bool) -> CorpusView:
+    """Deals and actors across every article in the folder (after each run into it), or exit 2."""
     from ..corpus import update_corpus
 
     try:
@@ -231,6 +234,7 @@ def _update_corpus(err: Console, out: Path, quiet: bool) -> None:
             markup=False,
             highlight=False,
         )
+    return view
 
 
 @app.command()
@@ -239,15 +243,9 @@ def deals(
     limit: Annotated[int, typer.Option(help="Rows to show (most corroborated first).")] = 50,
 ) -> None:
     """Cluster the folder's sales into deals (one row per deal across articles) and show them."""
-    from ..corpus import update_corpus
     from .render import print_deals
 
-    err = Console(stderr=True, soft_wrap=True)
-    try:
-        view = update_corpus(out)
-    except ArmsExtractError as exc:
-        error_line(err, exc)
-        raise typer.Exit(2) from None
+    view = _update_corpus(Console(stderr=True, soft_wrap=True), out, quiet=True)
     print_deals(Console(), view.deals, limit)
 
 
