@@ -289,6 +289,22 @@ def test_clicking_a_sale_highlights_its_spans_and_a_highlight_shows_its_records(
     page.finish()
 
 
+@pytest.mark.browser
+def test_a_legend_chip_hides_and_shows_its_kind(
+    browser: Any, run_dir: Path, extractions: dict[str, Extraction]
+) -> None:
+    page = Page(browser, run_dir, "legend")
+    page.open(_position(run_dir, "seed-000"))
+    actor_spans = [h for h in highlights(extractions["seed-000"]) if h.kind == "actor"]
+    assert actor_spans and page.tab.locator("#text mark.k-actor").count() > 0
+    page.tab.click("#legend .chip[data-kind=actor]")
+    marks = page.tab.evaluate("() => [...document.querySelectorAll('#text mark')].map((m) => m.title).join('\\n')")
+    assert "actor:" not in marks and page.tab.inner_text("#text") == extractions["seed-000"].article.text
+    page.tab.click("#legend .chip[data-kind=actor]")
+    assert page.tab.locator("#text mark.k-actor").count() > 0
+    page.finish()
+
+
 def _shown_ids(page: Page) -> list[str]:
     return page.tab.evaluate("() => [...document.querySelectorAll('#list li')].map((e) => e.dataset.id)")
 

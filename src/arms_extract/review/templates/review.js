@@ -5,7 +5,7 @@
   const PAGE_SIZE = 100;
   const $ = (id) => document.getElementById(id);
   const index = JSON.parse($("index").textContent);
-  const state = { shown: index, page: 0, current: null, detail: null };
+  const state = { shown: index, page: 0, current: null, detail: null, hidden: new Set() };
 
   // Records count offsets in Python code points; JavaScript strings count UTF-16 units, in which
   // a character outside the Basic Multilingual Plane (an emoji, a flag) is two. unitOffsets(text)[i]
@@ -133,7 +133,7 @@
     const units = unitOffsets(text);
     const spans = detail.spans
       .map(([start, end, kind, record], i) => ({ i, a: units[start], b: units[end], kind, record }))
-      .filter((s) => s.a !== undefined && s.b !== undefined && s.a < s.b);
+      .filter((s) => s.a !== undefined && s.b !== undefined && s.a < s.b && !state.hidden.has(s.kind));
     const cuts = new Set([0, text.length]);
     for (const s of spans) { cuts.add(s.a); cuts.add(s.b); }
     const bounds = [...cuts].sort((x, y) => x - y);
@@ -216,6 +216,15 @@
 
   // -- start ---------------------------------------------------------------------------------
 
+  // A chip of the legend hides or shows the highlights of its kind (actors mark every "US").
+  for (const chip of document.querySelectorAll("#legend .chip")) {
+    chip.addEventListener("click", () => {
+      const kind = chip.dataset.kind;
+      if (state.hidden.has(kind)) state.hidden.delete(kind); else state.hidden.add(kind);
+      chip.classList.toggle("off", state.hidden.has(kind));
+      if (state.detail) drawText(state.detail);
+    });
+  }
   fillSelect("f-status", index.map((a) => a.status));
   fillSelect("f-buyer", index.flatMap((a) => a.buyers));
   fillSelect("f-seller", index.flatMap((a) => a.sellers));
