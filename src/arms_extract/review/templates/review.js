@@ -135,14 +135,24 @@
       .map(([start, end, kind, record], i) => ({ i, a: units[start], b: units[end], kind, record }))
       .filter((s) => s.a !== undefined && s.b !== undefined && s.a < s.b && !state.hidden.has(s.kind));
     const cuts = new Set([0, text.length]);
-    for (const s of spans) { cuts.add(s.a); cuts.add(s.b); }
+    const starting = new Map(), ending = new Map();
+    for (const s of spans) {
+      cuts.add(s.a); cuts.add(s.b);
+      if (!starting.has(s.a)) starting.set(s.a, []);
+      starting.get(s.a).push(s);
+      if (!ending.has(s.b)) ending.set(s.b, []);
+      ending.get(s.b).push(s);
+    }
     const bounds = [...cuts].sort((x, y) => x - y);
     const fragment = document.createDocumentFragment();
+    const active = new Set();  // the spans over the current piece: a sweep, not a search per piece
     for (let k = 0; k + 1 < bounds.length; k++) {
       const a = bounds[k], b = bounds[k + 1];
+      for (const s of ending.get(a) || []) active.delete(s);
+      for (const s of starting.get(a) || []) active.add(s);
       const piece = text.slice(a, b);
       // Nested and crossing spans: each piece between two boundaries carries every span over it.
-      const over = spans.filter((s) => s.a <= a && s.b >= b);
+      const over = [...active];
       if (!over.length) { fragment.appendChild(document.createTextNode(piece)); continue; }
       over.sort((x, y) => (x.b - x.a) - (y.b - y.a));  // the innermost span gives the colour
       const mark = element("mark", "k-" + over[0].kind + (over.length > 1 ? " stacked" : ""), piece);
