@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .._errors import InputError
-from ..batch.store import RunStore
+from ..batch.store import RunStore, write_atomically
 from ..records import Actor, Claim, Extraction, Sale, Wording
 from ._highlights import KINDS, highlights
 
@@ -39,7 +39,7 @@ def write_review_page(out_dir: Path, path: Path | None = None) -> Path:
         _environment()
         .get_template("review.html.j2")
         .render(
-            title=f"arms-extract review: {out_dir.name}",
+            title=f"arms-extract review: {out_dir.resolve().name}",
             css=_asset("review.css"),
             js=_asset("review.js"),
             kinds=KINDS,
@@ -48,10 +48,8 @@ def write_review_page(out_dir: Path, path: Path | None = None) -> Path:
         )
     )
     target = path or out_dir / PAGE_NAME
-    try:
-        target.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+    with write_atomically(target) as handle:  # a page is never half-written (a StoreError names the file)
+        handle.write(html)
     return target
 
 
