@@ -148,6 +148,8 @@ def load_gold(path: Path, ids: list[str] | None = None, limit: int | None = None
         if wanted is not None and _row_id(row) not in wanted:
             continue
         articles.append(_article(row, where))
+        if limit is not None and len(articles) >= limit:
+            break  # the rest of a large dataset is not read
     return _selected(path, articles, wanted, limit)
 
 
