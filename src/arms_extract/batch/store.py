@@ -21,7 +21,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import IO, Any
 
-from .._errors import RecordRejected, StoreError
+from .._errors import InputError, RecordRejected, StoreError
 from ..core.assemble import no_sale_reason
 from ..records import Extraction, Usage
 
@@ -95,7 +95,11 @@ _UID_COLUMNS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
 }
 
 
-_WORDING_COLUMNS = ("condition", "licensed_production", "context")
+# Columns added since the first folders were written (a folder written before gets them when opened).
+_ADDED_COLUMNS = {
+    "articles": ("file", "no_sale_reason"),
+    "sales": ("condition", "licensed_production", "context"),  # the article's wording of a sale
+}
 
 # What kind of record a table's rows are (the evidence says it in a column).
 _KIND_COLUMN = {"sales": "'sale'", "claims": "'claim'", "actors": "'actor'", "evidence": "record_type"}
@@ -136,16 +140,7 @@ class RunStore:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
-            columns = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
-            if "file" not in columns:  # a folder written before articles had a file column
-                self.db.execute("ALTER TABLE articles ADD COLUMN file TEXT")
-            self._add_uids()
-            if "no_sale_reason" not in columns:  # added after the first folders
-                self.db.execute("ALTER TABLE articles ADD COLUMN no_sale_reason TEXT")
-            present = {row[1] for row in self.db.execute("PRAGMA table_info(sales)")}
-            for name in _WORDING_COLUMNS:  # the article's wording of a sale, added after the first folders
-                if name not in present:
-                    self.db.execute(f"ALTER TABLE sales ADD COLUMN {name} TEXT")
+            self._add_columns()
         except FileExistsError:
             self._unlock()
             raise StoreError(f"{out_dir}: exists and is not a folder; choose another --out") from None
@@ -154,31 +149,43 @@ class RunStore:
             raise StoreError(f"{path}: cannot be opened for writing ({_reason(exc)})") from None
         _remove_stale_temporaries(out_dir)
 
-    def _add_uids(self) -> None:
-        """The uid columns, filled in for records written before they existed."""
-        for table, columns in _UID_COLUMNS.items():
+    @classmethod
+    def existing(cls, out_dir: Path) -> RunStore:
+        """The store of a folder a run wrote, for reading it; InputError when there is none."""
+        if not (out_dir / "extract.sqlite").is_file():
+            raise InputError(f"{out_dir}: no run here (no extract.sqlite here); run `arms-extract run` first")
+        return cls(out_dir)
+
+    def _add_columns(self) -> None:
+        """The columns added since the first folders, added to an older folder; its uids filled in."""
+        for table in dict.fromkeys([*_ADDED_COLUMNS, *_UID_COLUMNS]):
             present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
-            missing = [name for name, _, _ in columns if name not in present]
+            uids = _UID_COLUMNS.get(table, ())
+            names = (*_ADDED_COLUMNS.get(table, ()), *(name for name, _, _ in uids))
+            missing = [name for name in names if name not in present]
             for name in missing:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} TEXT")
-            if not missing:
-                continue
-            sources = ", ".join(source for _, _, source in columns)
-            rows = self.db.execute(f"SELECT rowid, article_key, {_KIND_COLUMN[table]}, {sources} FROM {table}")
-            assignments = ", ".join(f"{name} = ?" for name, _, _ in columns)
-            self.db.executemany(
-                f"UPDATE {table} SET {assignments} WHERE rowid = ?",
-                [
-                    (
-                        *(
-                            record_uid(key, kind or row_kind, value)
-                            for (_, kind, _), value in zip(columns, ids, strict=True)
-                        ),
-                        rowid,
-                    )
-                    for rowid, key, row_kind, *ids in rows.fetchall()
-                ],
-            )
+            if any(name in missing for name, _, _ in uids):
+                self._fill_uids(table, uids)
+
+    def _fill_uids(self, table: str, columns: tuple[tuple[str, str | None, str], ...]) -> None:
+        """The uids of records written before uids existed."""
+        sources = ", ".join(source for _, _, source in columns)
+        rows = self.db.execute(f"SELECT rowid, article_key, {_KIND_COLUMN[table]}, {sources} FROM {table}")
+        assignments = ", ".join(f"{name} = ?" for name, _, _ in columns)
+        self.db.executemany(
+            f"UPDATE {table} SET {assignments} WHERE rowid = ?",
+            [
+                (
+                    *(
+                        record_uid(key, kind or row_kind, value)
+                        for (_, kind, _), value in zip(columns, ids, strict=True)
+                    ),
+                    rowid,
+                )
+                for rowid, key, row_kind, *ids in rows.fetchall()
+            ],
+        )
 
     def __enter__(self) -> RunStore:
         return self

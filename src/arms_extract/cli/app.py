@@ -299,13 +299,10 @@ def export(
     from ..review import export_doccano, export_label_studio
 
     err = Console(stderr=True, soft_wrap=True)
-    if not (out / "extract.sqlite").exists():
-        error_line(err, f"{out}: no extract.sqlite here; run `arms-extract run` first")
-        raise typer.Exit(2)
     if csv is None:
         csv = label_studio is None and doccano is None and sipri is None
     try:
-        with RunStore(out) as store:
+        with RunStore.existing(out) as store:
             store.export_jsonl()
             paths = store.export_csv(out / "csv") if csv else []
         if label_studio is not None:

@@ -50,8 +50,7 @@ def sipri_row(deal: Deal) -> dict[str, object]:
         comments.append("stages: " + "; ".join(f"{s['stage']} {s['date'] or '?'}" for s in history))
     value = deal.value
     evidence = " | ".join(
-        f"{source['article_id']}: {' … '.join(e['text'] for e in source['evidence'][:3])}"
-        for source in deal.as_json()["sources"]
+        f"{source.article_id}: {' … '.join(text for _, _, text in source.evidence[:3])}" for source in deal.sources
     )
     return {
         "supplier": country_name(deal.supplier) if deal.supplier else "",

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._errors import InputError, StoreError
+from .._errors import StoreError
 from ..batch.store import RunStore, write_atomically
 from ._refs import actor_refs, sale_refs
 from .actors import CorpusActor, resolve_actors
@@ -51,9 +51,7 @@ class CorpusView:
 
 def update_corpus(out_dir: Path) -> CorpusView:
     """Cluster the folder's sales into deals and its actors across articles; store and write both."""
-    if not (out_dir / "extract.sqlite").is_file():
-        raise InputError(f"{out_dir}: no run here (extract.sqlite is missing); give the folder of a `run --out`")
-    with RunStore(out_dir) as store:
+    with RunStore.existing(out_dir) as store:
         db = store.db
         try:
             db.executescript(SCHEMA)

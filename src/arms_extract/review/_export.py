@@ -89,9 +89,7 @@ class _Regions:
 
 
 def _tasks(out_dir: Path) -> Iterator[tuple[str, Extraction, str]]:
-    if not (out_dir / "extract.sqlite").is_file():
-        raise InputError(f"{out_dir}: no run here (extract.sqlite is missing); give the folder of a `run --out`")
-    with RunStore(out_dir) as store:
+    with RunStore.existing(out_dir) as store:
         for key, extraction in store.extractions():
             version = f"{extraction.provenance.model} / prompt {extraction.provenance.prompt_version}"
             yield key, extraction, version

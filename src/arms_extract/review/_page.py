@@ -15,7 +15,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .._errors import InputError
 from ..batch.store import RunStore, write_atomically
 from ..records import Actor, Claim, Extraction, Sale, Wording
 from ._highlights import KINDS, highlights
@@ -25,9 +24,7 @@ PAGE_NAME = "review.html"
 
 def write_review_page(out_dir: Path, path: Path | None = None) -> Path:
     """Write OUT_DIR/review.html (or `path`) from the run in OUT_DIR; return where it went."""
-    if not (out_dir / "extract.sqlite").is_file():
-        raise InputError(f"{out_dir}: no run here (extract.sqlite is missing); give the folder of a `run --out`")
-    with RunStore(out_dir) as store:
+    with RunStore.existing(out_dir) as store:
         extractions = dict(store.extractions())
         rows = list(store.article_rows())
     index, details = [], []
