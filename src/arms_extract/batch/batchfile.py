@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._errors import ExtractionFailed, RecordRejected
+from .._secrets import redact
 from ..backends._attempt import _Attempt
 from ..backends._model_file import MODEL_NAME
 from ..backends.llm import BackendSettings
@@ -105,22 +106,42 @@ def _content(result: dict[str, Any]) -> tuple[str | None, Usage, str | None]:
     response = result.get("response") or {}
     if response.get("status_code", 200) != 200:
         return None, Usage(), f"HTTP {response.get('status_code')}"
-    body = response.get("body") or {}
+    return completion_content(response.get("body") or {})
+
+
+def completion_content(body: dict[str, Any]) -> tuple[str | None, Usage, str | None]:
+    """(answer text, usage, problem) from a chat-completions response body, however it came
+    (a batch's result line, Ray Data LLM's HTTP stage)."""
+    if body.get("error"):
+        return None, Usage(), f"the server answered with an error: {one_line_json(body['error'])}"
     choices = body.get("choices") or []
     if not choices:
         return None, Usage(), "no choices in the result"
-    if choices[0].get("finish_reason") == "length":
-        return None, Usage(), "the answer was cut off at the completion token limit"
     usage = body.get("usage") or {}
-    return (
-        choices[0].get("message", {}).get("content"),
-        Usage(
-            prompt_tokens=usage.get("prompt_tokens", 0),
-            completion_tokens=usage.get("completion_tokens", 0),
-            requests=1,
-        ),
-        None,
+    spent = Usage(
+        prompt_tokens=usage.get("prompt_tokens", 0),
+        completion_tokens=usage.get("completion_tokens", 0),
+        requests=1,
     )
+    if choices[0].get("finish_reason") == "length":
+        return None, spent, "the answer was cut off at the completion token limit"
+    return choices[0].get("message", {}).get("content"), spent, None
+
+
+def one_line_json(value: object) -> str:
+    """A server's error object as one short line (its message when it has one)."""
+    if isinstance(value, dict) and isinstance(value.get("message"), str):
+        value = value["message"]
+    text = value if isinstance(value, str) else json.dumps(value)
+    return redact(" ".join(text.split()))[:200]
+
+
+def validated_answer(content: str, chunk_text: str) -> tuple[ArticleAnswer | None, str | None]:
+    """(answer, None) when `content` is a valid answer grounded in `chunk_text`, else (None, problem)."""
+    try:
+        return ArticleAnswer.model_validate_json(content, context={"text": chunk_text}), None
+    except ValidationError as error:
+        return None, f"the answer failed validation: {error.errors()[0]['msg'][:200]}"
 
 
 def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSettings) -> Collected:
@@ -156,10 +177,8 @@ def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSetti
             if problem or content is None:
                 problem = problem or "empty answer"
                 break
-            try:
-                answer = ArticleAnswer.model_validate_json(content, context={"text": chunk_text})
-            except ValidationError as error:
-                problem = f"the answer failed validation: {error.errors()[0]['msg'][:200]}"
+            answer, problem = validated_answer(content, chunk_text)
+            if answer is None:
                 break
             attempts.append(_Attempt(answer, usage))
         identity = article_identity(article)

@@ -388,7 +388,7 @@ class RunStore:
             write_atomically(self.out_dir / "actors.jsonl") as actors,
         ):
             for key, extraction in self.extractions():
-                for out, row in _record_rows(key, extraction):
+                for out, row in record_rows(key, extraction):
                     {"sale": sales, "claim": claims, "actor": actors}[out].write(
                         json.dumps(row, ensure_ascii=False) + "\n"
                     )
@@ -410,7 +410,7 @@ class RunStore:
         return written
 
 
-def _record_rows(key: str, extraction: Extraction) -> Iterator[tuple[str, dict[str, Any]]]:
+def record_rows(key: str, extraction: Extraction) -> Iterator[tuple[str, dict[str, Any]]]:
     """(kind, JSONL row) of every record: its run-wide uid and those of the records it names."""
     context = {"article_key": key, "article_id": extraction.article.id}
     for sale in extraction.sales:

@@ -419,6 +419,54 @@ def evaluate(
     )
 
 
+@app.command("ray-run")
+@with_backend
+def ray_run(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, JSONL files.")],
+    out: Annotated[Path, typer.Option("--out", help="Output directory: one file set per block (resumed).")],
+    address: Annotated[
+        str | None, typer.Option("--address", help="A Ray cluster to join ('auto', ray://...). Unset: a local one.")
+    ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", help="An OpenAI-compatible base URL (.../v1) for the calls. Unset: --base-url."),
+    ] = None,
+    vllm: Annotated[
+        str | None, typer.Option("--vllm", help="Run this model on the cluster's GPUs with Ray Data LLM's vLLM engine.")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", help="jsonl or parquet.")] = "jsonl",
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Requests per model-stage batch.")] = 4,
+    concurrency: Annotated[
+        int | None,
+        typer.Option("--concurrency", min=1, help="Model-stage workers (default: 8; 1 for the embedded model)."),
+    ] = None,
+    num_cpus: Annotated[
+        int | None, typer.Option("--num-cpus", min=1, help="CPUs of the local cluster (default: all).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress or table.")] = False,
+    *,
+    settings: BackendSettings,
+) -> None:
+    """Extract every article on a Ray cluster (pip install 'arms-extract\\[ray]'): same records as `run`."""
+    from ._ray_run import ray_run_main
+
+    raise typer.Exit(
+        ray_run_main(
+            inputs,
+            out,
+            settings,
+            address=address,
+            endpoint=endpoint,
+            vllm=vllm,
+            fmt=output_format,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            num_cpus=num_cpus,
+            quiet=quiet,
+        )  # fmt: skip
+    )
+
+
 batch_app = typer.Typer(help="Provider batch files (OpenAI Batch API, vLLM run-batch).", no_args_is_help=True)
 app.add_typer(batch_app, name="batch")
 
