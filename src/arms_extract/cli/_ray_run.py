@@ -29,6 +29,7 @@ def ray_run_main(
     batch_size: int,
     concurrency: int | None,
     num_cpus: int | None,
+    rows_per_file: int,
     quiet: bool,
 ) -> int:
     """Run the job and report it; the exit code: 0 all done, 1 some articles failed, 2 the job could not run."""
@@ -86,7 +87,7 @@ def ray_run_main(
 
     try:
         start_ray(address, num_cpus)
-        summary = run_on_ray(inputs, out, settings, stage, fmt=fmt, on_part=on_part)
+        summary = run_on_ray(inputs, out, settings, stage, fmt=fmt, rows_per_part=rows_per_file, on_part=on_part)
     except ArmsExtractError as exc:
         error_line(err, exc)
         return 2

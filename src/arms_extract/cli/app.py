@@ -443,6 +443,9 @@ def ray_run(
     num_cpus: Annotated[
         int | None, typer.Option("--num-cpus", min=1, help="CPUs of the local cluster (default: all).")
     ] = None,
+    rows_per_file: Annotated[
+        int, typer.Option("--rows-per-file", min=1, help="Articles per output file set (what a resume redoes).")
+    ] = 64,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress or table.")] = False,
     *,
     settings: BackendSettings,
@@ -462,8 +465,9 @@ def ray_run(
             batch_size=batch_size,
             concurrency=concurrency,
             num_cpus=num_cpus,
+            rows_per_file=rows_per_file,
             quiet=quiet,
-        )  # fmt: skip
+        )
     )
 
 

@@ -226,7 +226,7 @@ def ok_row(identity: dict[str, str], extraction: Extraction, *, repaired: bool) 
     return identity | {
         "id": extraction.article.id,
         "status": "ok",
-        "error": "",
+        "error": None,
         "warnings": json.dumps(extraction.warnings, ensure_ascii=False),
         "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens,
@@ -236,7 +236,7 @@ def ok_row(identity: dict[str, str], extraction: Extraction, *, repaired: bool) 
         "model": provenance.model,
         "prompt_version": provenance.prompt_version,
         "cached": False,
-        "no_sale_reason": no_sale_reason(extraction.sales, extraction.warnings) or "",
+        "no_sale_reason": no_sale_reason(extraction.sales, extraction.warnings),
         "repaired": repaired,
         "extraction": extraction.model_dump_json(),
     }
@@ -253,10 +253,10 @@ def failed_row(identity: dict[str, str], article_id: str, error: str, usage: Usa
         "requests": usage.requests,
         "reasks": usage.reasks,
         "seconds": 0.0,
-        "model": "",
-        "prompt_version": "",
+        "model": None,
+        "prompt_version": None,
         "cached": False,
-        "no_sale_reason": "",
+        "no_sale_reason": None,
         "repaired": False,
         "extraction": "",
     }

@@ -37,6 +37,8 @@ RAY_VERSION = "2.60"
 # which wait on the network, would hold every core and the planning before them never runs.
 HTTP_WORKER_CPUS = 0.05  # a worker that mostly waits on the network or the disk
 PLANNING_CPUS = 0.25  # splitting an article into its requests: milliseconds
+# Articles per output file set: what a killed job can lose at most, and what a resume redoes.
+ROWS_PER_PART = 64
 VLLM_NOTE = "vLLM >= 0.11: structured output is `StructuredOutputsParams(json=schema)`, from sampling_params"
 
 
@@ -170,7 +172,8 @@ def start_ray(address: str | None, num_cpus: int | None = None) -> None:
     if ray.is_initialized():
         return
     ray.init(
-        address=address,
+        # "local" starts a cluster of this job's own, even where another job's cluster runs.
+        address=address or "local",
         num_cpus=num_cpus if address is None else None,
         include_dashboard=False,
         log_to_driver=False,
@@ -189,6 +192,7 @@ def run_on_ray(
     stage: ModelStage = ModelStage(),
     *,
     fmt: str = "jsonl",
+    rows_per_part: int = ROWS_PER_PART,
     repair: BackendSettings | None = None,
     on_part: Callable[[RayRunSummary], None] | None = None,
 ) -> RayRunSummary:
@@ -204,7 +208,11 @@ def run_on_ray(
         ds = ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), 64)))
         articles = extract_dataset(ds, settings, stage, repair=repair)
         written = articles.map_batches(
-            _write_batch, fn_args=(str(out), fmt), batch_size=16, batch_format="pyarrow", num_cpus=HTTP_WORKER_CPUS
+            _write_batch,
+            fn_args=(str(out), fmt),
+            batch_size=rows_per_part,
+            batch_format="pyarrow",
+            num_cpus=HTTP_WORKER_CPUS,
         )
         for part in written.iter_rows():
             summary.add(part)
@@ -226,7 +234,7 @@ def _input_rows(
         summary.total += 1
         if item.article is None:
             identity = {"key": item.origin_key, "source": item.source, "file": item.file}
-            unreadable.append(failed_row(identity, "", str(item.error), Usage()))
+            unreadable.append(failed_row(identity, Path(item.source).stem, str(item.error), Usage()))
             continue
         row = item.article.model_dump(mode="json") | {"source": item.source, "file": item.file}
         key = article_row(row)["key"]
