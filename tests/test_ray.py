@@ -268,3 +268,46 @@ def test_article_rows_of_a_users_dataset(local_ray: None, tmp_path: Path) -> Non
     extraction = Extraction.model_validate_json(by_id["n1"]["extraction"])
     assert extraction.article == Article(id="n1", text=rows[1]["text"], source="n1", published="2024-11-18")
     assert [s.buyer_country for s in extraction.sales] == ["JPN"]
+
+
+def test_the_model_stage_is_ray_data_llms_processor_for_an_endpoint_or_a_vllm_engine() -> None:
+    from arms_extract import ConfigError
+    from arms_extract.scale.ray import processor_config
+
+    keyed = BackendSettings(base_url="http://127.0.0.1:8000/v1/", model="m", api_key="sk-test-key-123456", retry=FAST)
+    http = processor_config(keyed, ModelStage(batch_size=3, concurrency=5))
+    assert type(http).__name__ == "HttpRequestProcessorConfig"
+    assert http.url == "http://127.0.0.1:8000/v1/chat/completions"
+    assert http.headers == {"Authorization": "Bearer sk-test-key-123456"}
+    assert (http.batch_size, http.concurrency, http.max_retries) == (3, (5, 5), FAST.attempts)
+    vllm = processor_config(keyed, ModelStage(vllm_model="Qwen/Qwen2.5-7B-Instruct", concurrency=2))
+    assert type(vllm).__name__ == "vLLMEngineProcessorConfig"
+    assert vllm.model_source == "Qwen/Qwen2.5-7B-Instruct" and vllm.should_continue_on_error
+    assert vllm.engine_kwargs["max_model_len"] == 16384 and vllm.concurrency == 2
+    with pytest.raises(ConfigError, match="needs an OpenAI-compatible endpoint"):
+        processor_config(BackendSettings(), ModelStage())
+
+
+@pytest.mark.embedded
+def test_live_ray_run_with_the_embedded_model_on_the_seeds(tmp_path: Path) -> None:
+    """The real model behind Ray Data LLM's HTTP stage: `ray-run seeds/` as the README gives it."""
+    pytest.importorskip("xllamacpp")
+    seeds = Path(__file__).parent.parent / "seeds"
+    result = subprocess.run(
+        [sys.executable, "-m", "arms_extract.cli", "ray-run", str(seeds), "--out", str(tmp_path / "out"),
+         "--num-cpus", "2"],
+        capture_output=True, text=True, check=False, timeout=900, env=os.environ | {"COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    articles = _parts.read_articles(tmp_path / "out")
+    assert len(articles) == 2 and all(a["status"] == "ok" and a["requests"] >= 1 for a in articles)
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in seeds.glob("*.txt")}
+    sales = ray_table(tmp_path / "out", "sales")
+    tomahawk = [
+        s for s in sales
+        if s["seller_country"] == "USA" and s["buyer_country"] == "JPN"
+        and any(i["quantity"] == 400 and "tomahawk" in i["name"].lower() for i in s["items"])
+    ]  # fmt: skip
+    assert tomahawk, json.dumps(sales, indent=1)[:3000]
+    text = texts[tomahawk[0]["article_id"]]
+    assert all(text[span["start"] : span["end"]] == span["text"] for span in tomahawk[0]["evidence"])

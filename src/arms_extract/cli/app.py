@@ -435,7 +435,9 @@ def ray_run(
         str | None, typer.Option("--vllm", help="Run this model on the cluster's GPUs with Ray Data LLM's vLLM engine.")
     ] = None,
     output_format: Annotated[str, typer.Option("--format", help="jsonl or parquet.")] = "jsonl",
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Requests per model-stage batch.")] = 4,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Requests per model-stage batch (sent one after another).")
+    ] = 1,
     concurrency: Annotated[
         int | None,
         typer.Option("--concurrency", min=1, help="Model-stage workers (default: 8; 1 for the embedded model)."),

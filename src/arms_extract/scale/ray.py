@@ -25,31 +25,38 @@ import ray
 import ray.data
 from ray.data.llm import HttpRequestProcessorConfig, build_processor
 
+from .._errors import ConfigError
 from ..backends.llm import BackendSettings
 from ..batch.inputs import expand_inputs, iter_items
 from ..records import Usage
 from . import _parts
 from ._rows import HTTP, VLLM, Engine, Finisher, answer_columns, article_row, failed_row, request_row
 
-# The versions this module was written and tested against (pyproject pins the extra to them).
-RAY_VERSION = "2.60"
 # Ray reserves a whole CPU per worker unless told: on a small machine the model stage's workers,
 # which wait on the network, would hold every core and the planning before them never runs.
 HTTP_WORKER_CPUS = 0.05  # a worker that mostly waits on the network or the disk
 PLANNING_CPUS = 0.25  # splitting an article into its requests: milliseconds
+# Ray Data runs up to 4 batches of one task at once in an async stage such as Ray Data LLM's HTTP
+# stage, and one task per worker: a task needs at least 4 rows to keep 4 requests in flight per
+# worker (batch size 1), so the input is cut into blocks of 16 articles (fewer, larger ones for
+# a huge input, to keep the scheduler's blocks countable).
+ROWS_PER_BLOCK = 16
+MAX_INPUT_BLOCKS = 4096
 # Articles per output file set: what a killed job can lose at most, and what a resume redoes.
 ROWS_PER_PART = 64
-VLLM_NOTE = "vLLM >= 0.11: structured output is `StructuredOutputsParams(json=schema)`, from sampling_params"
+# vLLM's context for the engine processor: the planner's default chunk (24,000 characters, about
+# 7,000 tokens) beside the instructions and a 2,048-token answer fits with room to spare.
+VLLM_MAX_MODEL_LEN = 16384
 
 
 @dataclass(frozen=True)
 class ModelStage:
-    """Where the model calls go: an OpenAI-compatible endpoint, or a vLLM engine on the cluster's GPUs."""
+    """How the model stage runs: posting to the settings' OpenAI-compatible endpoint, or a vLLM
+    engine on the cluster's GPUs when `vllm_model` is set."""
 
-    endpoint: str | None = None  # an OpenAI-compatible base URL (.../v1); the settings' base_url if None
     vllm_model: str | None = None  # a model for Ray Data LLM's vLLM engine (Hugging Face id or path)
     vllm_engine_kwargs: dict[str, Any] = field(default_factory=dict)
-    batch_size: int = 4  # requests per batch; the HTTP stage sends a batch's requests one after another
+    batch_size: int = 1  # requests per batch: the HTTP stage sends a batch's requests one after another
     concurrency: int = 8  # model-stage workers (HTTP: batches in flight; vLLM: engine replicas)
     finish_concurrency: int | None = None  # CPU workers that assemble; None: as many as Ray likes
 
@@ -93,33 +100,42 @@ def _model_stage(ds: ray.data.Dataset, settings: BackendSettings, stage: ModelSt
     def read_answer(row: dict[str, Any]) -> dict[str, Any]:
         return answer_columns(row, engine)
 
-    if engine is VLLM:
+    light = {"num_cpus": PLANNING_CPUS}  # the processor's own row steps: copying columns
+    processor = build_processor(
+        processor_config(settings, stage),
+        postprocess=read_answer,
+        preprocess_map_kwargs=light,
+        postprocess_map_kwargs=light,
+    )
+    return processor(ds)
+
+
+def processor_config(settings: BackendSettings, stage: ModelStage) -> Any:
+    """Ray Data LLM's processor for the model stage: its HTTP processor posting to the settings'
+    endpoint, or its vLLM engine with the answer schema as structured output (from each row's
+    sampling_params, see `_rows.Engine`)."""
+    if stage.engine is VLLM:
         from ray.data.llm import vLLMEngineProcessorConfig
 
-        config: Any = vLLMEngineProcessorConfig(
+        return vLLMEngineProcessorConfig(
             model_source=stage.vllm_model,
-            engine_kwargs={"max_model_len": 16384, **stage.vllm_engine_kwargs},
+            engine_kwargs={"max_model_len": VLLM_MAX_MODEL_LEN, **stage.vllm_engine_kwargs},
             batch_size=stage.batch_size,
             concurrency=stage.concurrency,
             should_continue_on_error=True,  # a failed generation becomes that article's failure
         )
-    else:
-        base_url = (stage.endpoint or settings.base_url or "").rstrip("/")
-        if not base_url:
-            raise ValueError("the HTTP model stage needs an endpoint (--endpoint or --base-url)")
-        headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else None
-        config = HttpRequestProcessorConfig(
-            url=f"{base_url}/chat/completions",
-            headers=headers,
-            batch_size=stage.batch_size,
-            concurrency=stage.concurrency,
-            max_retries=settings.retry.attempts,
-            base_retry_wait_time_in_s=settings.retry.initial_wait,
-            http_request_stage={"num_cpus": HTTP_WORKER_CPUS},
-        )
-    light = {"num_cpus": PLANNING_CPUS}  # the processor's own row steps: copying columns
-    return build_processor(config, postprocess=read_answer, preprocess_map_kwargs=light, postprocess_map_kwargs=light)(
-        ds
+    if not settings.base_url:
+        raise ConfigError("the model stage needs an OpenAI-compatible endpoint (--endpoint) or a vLLM model (--vllm)")
+    headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else None
+    return HttpRequestProcessorConfig(
+        url=f"{settings.base_url.rstrip('/')}/chat/completions",
+        headers=headers,
+        batch_size=stage.batch_size,
+        # A fixed pool: an autoscaling one starts with one worker and grows while the job runs.
+        concurrency=(stage.concurrency, stage.concurrency),
+        max_retries=settings.retry.attempts,
+        base_retry_wait_time_in_s=settings.retry.initial_wait,
+        http_request_stage={"num_cpus": HTTP_WORKER_CPUS},
     )
 
 
@@ -205,7 +221,8 @@ def run_on_ray(
     if unreadable:  # inputs that are not articles fail here, in a block of their own
         summary.add(_parts.write_part(out, unreadable, fmt))
     if rows:
-        ds = ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), 64)))
+        blocks = min(MAX_INPUT_BLOCKS, -(-len(rows) // ROWS_PER_BLOCK))
+        ds = ray.data.from_items(rows, override_num_blocks=blocks)
         articles = extract_dataset(ds, settings, stage, repair=repair)
         written = articles.map_batches(
             _write_batch,
