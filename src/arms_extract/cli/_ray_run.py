@@ -14,8 +14,6 @@ from ..backends.llm import BackendSettings
 from ..backends.planner import chunk_chars_for
 from .render import error_line
 
-FORMATS = ("jsonl", "parquet")
-
 
 def ray_run_main(
     inputs: list[str],
@@ -34,6 +32,8 @@ def ray_run_main(
 ) -> int:
     """Run the job and report it; the exit code: 0 all done, 1 some articles failed, 2 the job could not run."""
     err = Console(stderr=True, soft_wrap=True)
+    from ..scale._parts import FORMATS
+
     if fmt not in FORMATS:
         error_line(err, f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
         return 2

@@ -223,14 +223,7 @@ def run_on_ray(
     if rows:
         blocks = min(MAX_INPUT_BLOCKS, -(-len(rows) // ROWS_PER_BLOCK))
         ds = ray.data.from_items(rows, override_num_blocks=blocks)
-        articles = extract_dataset(ds, settings, stage, repair=repair)
-        written = articles.map_batches(
-            _write_batch,
-            fn_args=(str(out), fmt),
-            batch_size=rows_per_part,
-            batch_format="pyarrow",
-            num_cpus=HTTP_WORKER_CPUS,
-        )
+        written = write_parts(extract_dataset(ds, settings, stage, repair=repair), out, fmt, rows_per_part)
         for part in written.iter_rows():
             summary.add(part)
             summary.seconds = time.perf_counter() - started
@@ -265,6 +258,24 @@ def _input_rows(
 
 def _items(inputs: Iterable[str | Path], out: Path) -> Iterator[Any]:
     return iter_items(expand_inputs(inputs, skip=out))
+
+
+def write_parts(
+    articles: ray.data.Dataset, out: Path, fmt: str = "jsonl", rows_per_part: int = ROWS_PER_PART
+) -> ray.data.Dataset:
+    """Write article rows as `ray-run` does (OUT/articles, sales, claims, actors: one file set per
+    block) from the workers, so OUT must be a folder every worker sees (a shared file system);
+    returns one row per file set with its counts. (For an object store, write the article rows
+    with Ray's own writers, `articles.write_parquet("s3://...")`.)"""
+    if fmt not in _parts.FORMATS:
+        raise ConfigError(f"format {fmt!r}: choose one of {', '.join(_parts.FORMATS)}")
+    return articles.map_batches(
+        _write_batch,
+        fn_args=(str(out), fmt),
+        batch_size=rows_per_part,
+        batch_format="pyarrow",
+        num_cpus=HTTP_WORKER_CPUS,
+    )
 
 
 def _write_batch(batch: pa.Table, out: str, fmt: str) -> pa.Table:
