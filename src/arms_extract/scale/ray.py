@@ -13,9 +13,10 @@ under OUT (see `_parts`), resumable by article identity after a killed job.
 
 from __future__ import annotations
 
+import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from ray.data.llm import HttpRequestProcessorConfig, build_processor
 
 from .._errors import ConfigError
 from ..backends.llm import BackendSettings
-from ..batch.inputs import expand_inputs, iter_items
+from ..batch.inputs import article_identity, expand_inputs, iter_items
 from ..records import Usage
 from . import _parts
 from ._rows import HTTP, VLLM, Engine, Finisher, answer_columns, article_row, failed_row, request_row
@@ -171,8 +172,7 @@ class RayRunSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, part: dict[str, Any]) -> None:
-        import json
-
+        """Count one written file set (a row of `write_parts`)."""
         self.ok += int(part["ok"])
         self.failed += int(part["failed"])
         self.repaired += int(part["repaired"])
@@ -212,7 +212,10 @@ def run_on_ray(
     repair: BackendSettings | None = None,
     on_part: Callable[[RayRunSummary], None] | None = None,
 ) -> RayRunSummary:
-    """Extract every input into OUT's file sets; articles OUT already holds are skipped."""
+    """Extract every input into OUT's file sets; articles OUT already holds are skipped.
+
+    The inputs are read here, on the driver, as `run` reads them; for more than one machine's
+    memory holds, build the dataset with Ray's readers and call `extract_dataset`."""
     started = time.perf_counter()
     summary = RayRunSummary()
     out.mkdir(parents=True, exist_ok=True)
@@ -240,24 +243,19 @@ def _input_rows(
     rows: list[dict[str, Any]] = []
     unreadable: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for item in _items(inputs, out):
+    for item in iter_items(expand_inputs(inputs, skip=out)):
         summary.total += 1
         if item.article is None:
             identity = {"key": item.origin_key, "source": item.source, "file": item.file}
             unreadable.append(failed_row(identity, Path(item.source).stem, str(item.error), Usage()))
             continue
-        row = item.article.model_dump(mode="json") | {"source": item.source, "file": item.file}
-        key = article_row(row)["key"]
+        key = article_identity(item.article)
         if key in done or key in seen:
             summary.skipped += 1
             continue
         seen.add(key)
-        rows.append(row)
+        rows.append(item.article.model_dump(mode="json") | {"source": item.source, "file": item.file})
     return rows, unreadable
-
-
-def _items(inputs: Iterable[str | Path], out: Path) -> Iterator[Any]:
-    return iter_items(expand_inputs(inputs, skip=out))
 
 
 def write_parts(
