@@ -173,8 +173,22 @@ def _after_comma_or_quote(text: str, position: int) -> bool:
     return before.endswith(",")
 
 
+# Two apostrophes as a quotation mark (''We will,'' he said), as some wires and archives write
+# them; read as curly quotes of the same length, so every offset still points into the article.
+_TWO_APOSTROPHES_OPEN = re.compile(r"(?<![\w'])''(?=[^\s'])")
+_TWO_APOSTROPHES_CLOSE = re.compile(r"(?<=[^\s'])''(?![\w'])")
+
+
+def _two_apostrophes_as_quotes(text: str) -> str:
+    if "''" not in text:
+        return text
+    text = _TWO_APOSTROPHES_OPEN.sub(" \u201c", text)
+    return _TWO_APOSTROPHES_CLOSE.sub("\u201d ", text)
+
+
 def find_attributions(text: str) -> list[Attribution]:
     """Every attribution the article's grammar shows, in text order."""
+    text = _two_apostrophes_as_quotes(text)
     quotes = _quotes(text)
     found: list[Attribution] = []
     for s_start, s_end in sentence_spans(text):
