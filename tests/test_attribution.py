@@ -70,6 +70,15 @@ def test_two_apostrophes_are_read_as_quotation_marks() -> None:
     ]
 
 
+def test_a_clause_after_the_verb_is_what_was_said_not_who_said_it() -> None:
+    """After "X, facing a challenge, said" comes what X said; "..., said he." keeps its speaker."""
+    grassley = "Sen. Chuck Grassley, facing a challenge in Iowa, said he would welcome Cruz."
+    assert _parts(grassley) == [
+        ("Sen. Chuck Grassley, facing a challenge in Iowa", "said", "he would welcome Cruz", False)
+    ]
+    assert _parts("The deal is done, said he.") == [("he", "said", "The deal is done", False)]
+
+
 def test_a_source_introduced_by_according_to_is_named_without_it() -> None:
     """Seen on the review page (seed 003): "According to Bloomberg citing a statement, ..." gave a
     claim whose speaker was "According to Bloomberg"."""

@@ -283,6 +283,8 @@ def _inverted(
     if not _after_comma_or_quote(text, cue.start()):
         return None
     name_end = _next_boundary(text, cue.end(), s_end)
+    if _SAID_CLAUSE.match(text, cue.end(), name_end):
+        return None  # "Grassley, facing a challenge, said he would welcome Cruz": what is said
     if not _looks_like_source(text, _trim(text, cue.end(), name_end)):
         return None
     participle = _PARTICIPLE.search(text, name_end, s_end)
@@ -294,6 +296,11 @@ def _inverted(
     if content is None:
         return None
     return Attribution(source, (cue.start(), cue.end()), content, quote is not None)
+
+
+# What follows an inverted verb is its speaker, a noun phrase ("said the minister"); a personal
+# pronoun with more words after it begins a clause: what was said ("said he would welcome Cruz").
+_SAID_CLAUSE = re.compile(r"\s*(?i:he|she|they|we|i)\s+\w")
 
 
 def _next_boundary(text: str, start: int, end: int) -> int:
