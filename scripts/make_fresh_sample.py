@@ -31,7 +31,9 @@ MAX_CHARS = 6000
 
 def main(source: Path) -> None:
     fixed = set((ROOT / "eval" / "dev_ids.txt").read_text(encoding="utf-8").split("\n"))
-    candidates = sorted(g.id for g in load_gold(source / "arms_deals_dev.jsonl") if len(g.text) <= MAX_CHARS)
+    # An id with white space at either end cannot be written one per line (the reader strips lines).
+    golds = load_gold(source / "arms_deals_dev.jsonl")
+    candidates = sorted(g.id for g in golds if len(g.text) <= MAX_CHARS and g.id == g.id.strip())
     fresh = random.Random(SEED).sample([i for i in candidates if i not in fixed], SIZE)
     (ROOT / "eval" / "fresh_dev_ids.txt").write_text("\n".join(fresh) + "\n", encoding="utf-8")
     print(f"{len(fresh)} of {len(candidates)} short dev articles not in the fixed subset -> eval/fresh_dev_ids.txt")
