@@ -1,9 +1,9 @@
 """The steps of a distributed run as plain functions of one row, so any engine can map them.
 
-A row travels: an input row (an article object) -> one row per chunk with the request the
-single-machine run would send -> the model's answer read from the engine's output column ->
-one row per article with its status, tokens and records. Nothing here imports Ray: the
-functions are tested alone, and `scale.ray` maps them over a Ray dataset.
+A row travels: an input row (an article object) -> the same row with the request the
+single-machine run would send and its route -> the model's answer read from the engine's output
+column -> one row per article with its status, tokens and records. Nothing here imports Ray:
+the functions are tested alone, and `scale.ray` maps them over a Ray dataset.
 """
 
 from __future__ import annotations
