@@ -253,6 +253,17 @@ def test_cli_tries_failures_again_and_reports_them_in_one_line_each(tmp_path: Pa
     assert bad.returncode == 2 and "--format 'csv': choose one of jsonl, parquet" in bad.stderr
 
 
+def test_cli_an_endpoint_that_never_answers_stops_the_job_with_one_line_and_exit_2(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "in", 2)
+    closed = "http://127.0.0.1:9/v1"  # the discard port: nothing listens
+    result = subprocess.run(ray_run_command(folder, tmp_path / "out", closed), capture_output=True, text=True,
+                            check=False, timeout=300)  # fmt: skip
+    assert result.returncode == 2
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith("error: the Ray job stopped: ") and line.endswith("and the same command resumes")
+    assert "\x1b" not in line and "Traceback" not in result.stderr
+
+
 def test_article_rows_of_a_users_dataset(local_ray: None, tmp_path: Path) -> None:
     """The library entry point on a dataset the caller built: article objects in, article rows out."""
     from arms_extract.scale.ray import extract_dataset
@@ -280,7 +291,7 @@ def test_the_model_stage_is_ray_data_llms_processor_for_an_endpoint_or_a_vllm_en
     assert type(http).__name__ == "HttpRequestProcessorConfig"
     assert http.url == "http://127.0.0.1:8000/v1/chat/completions"
     assert http.headers == {"Authorization": "Bearer sk-test-key-123456"}
-    assert (http.batch_size, http.concurrency, http.max_retries) == (3, (5, 5), FAST.attempts)
+    assert (http.batch_size, http.concurrency, http.max_retries) == (3, (5, 5), FAST.attempts - 1)
     vllm = processor_config(keyed, ModelStage(vllm_model="Qwen/Qwen2.5-7B-Instruct", concurrency=2))
     assert type(vllm).__name__ == "vLLMEngineProcessorConfig"
     assert vllm.model_source == "Qwen/Qwen2.5-7B-Instruct" and vllm.should_continue_on_error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,9 +10,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .._errors import ArmsExtractError, ConfigError
+from .._errors import ArmsExtractError, ConfigError, one_line
 from ..backends.llm import BackendSettings
 from ..backends.planner import chunk_chars_for
+from ..scale._parts import FORMATS
 from .render import error_line
 
 
@@ -32,8 +34,6 @@ def ray_run_main(
 ) -> int:
     """Run the job and report it; the exit code: 0 all done, 1 some articles failed, 2 the job could not run."""
     err = Console(stderr=True, soft_wrap=True)
-    from ..scale._parts import FORMATS
-
     if fmt not in FORMATS:
         error_line(err, f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
         return 2
@@ -86,10 +86,18 @@ def ray_run_main(
             )
 
     try:
-        start_ray(address, num_cpus)
+        try:
+            start_ray(address, num_cpus)
+        except Exception as exc:  # Ray's own errors: an address with no cluster, a cluster that refuses
+            error_line(err, f"Ray could not start or join a cluster: {_ray_reason(exc)}")
+            return 2
         summary = run_on_ray(inputs, out, settings, stage, fmt=fmt, rows_per_part=rows_per_file, on_part=on_part)
     except ArmsExtractError as exc:
         error_line(err, exc)
+        return 2
+    except Exception as exc:  # the job itself failed (an endpoint that never answers): what is written stays
+        error_line(err, f"the Ray job stopped: {_ray_reason(exc)}; the articles finished are kept in {out}, "
+                        "and the same command resumes")  # fmt: skip
         return 2
     finally:
         if server is not None:
@@ -107,3 +115,15 @@ def ray_run_main(
         )  # fmt: skip
         err.print(table)
     return 1 if summary.failed else 0
+
+
+_TERMINAL_COLOUR = re.compile(r"\x1b?\[\d+(?:;\d+)*m")
+
+
+def _ray_reason(exc: BaseException) -> str:
+    """The error inside Ray's wrappers (a task's error wraps the user code's), one line, no colours."""
+    seen = {id(exc)}
+    while (inner := getattr(exc, "cause", None) or exc.__cause__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        exc = inner
+    return _TERMINAL_COLOUR.sub("", one_line(exc, limit=400))[:200]

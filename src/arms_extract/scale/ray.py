@@ -134,7 +134,7 @@ def processor_config(settings: BackendSettings, stage: ModelStage) -> Any:
         batch_size=stage.batch_size,
         # A fixed pool: an autoscaling one starts with one worker and grows while the job runs.
         concurrency=(stage.concurrency, stage.concurrency),
-        max_retries=settings.retry.attempts,
+        max_retries=settings.retry.attempts - 1,  # attempts count the first try; retries do not
         base_retry_wait_time_in_s=settings.retry.initial_wait,
         http_request_stage={"num_cpus": HTTP_WORKER_CPUS},
     )
