@@ -54,6 +54,7 @@ def write_part(out: Path, rows: list[dict[str, Any]], fmt: str) -> dict[str, Any
         "prompt_tokens": sum(int(r.get("prompt_tokens") or 0) for r in rows),
         "completion_tokens": sum(int(r.get("completion_tokens") or 0) for r in rows),
         "requests": sum(int(r.get("requests") or 0) for r in rows),
+        "reasks": sum(int(r.get("reasks") or 0) for r in rows),
         "failures": json.dumps([[r["source"], r["error"]] for r in rows if r["status"] == "failed"]),
     }
 

@@ -29,6 +29,7 @@ from ray.data.llm import HttpRequestProcessorConfig, build_processor
 from .._errors import ConfigError
 from ..backends.llm import BackendSettings
 from ..batch.inputs import article_identity, expand_inputs, iter_items
+from ..batch.run import RunSummary
 from ..records import Usage
 from . import _parts
 from ._rows import HTTP, VLLM, Engine, Finisher, answer_columns, article_row, failed_row, request_row
@@ -159,26 +160,17 @@ class _FinishBatch:
 
 
 @dataclass
-class RayRunSummary:
-    total: int = 0
-    ok: int = 0
-    failed: int = 0
-    skipped: int = 0
-    repaired: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    requests: int = 0
-    seconds: float = 0.0
-    failures: list[tuple[str, str]] = field(default_factory=list)
+class RayRunSummary(RunSummary):
+    """What a Ray job did: `run`'s summary, counted from the file sets the workers wrote."""
+
+    repaired: int = 0  # articles whose answer failed and was asked again through the normal client
 
     def add(self, part: dict[str, Any]) -> None:
         """Count one written file set (a row of `write_parts`)."""
         self.ok += int(part["ok"])
         self.failed += int(part["failed"])
         self.repaired += int(part["repaired"])
-        self.prompt_tokens += int(part["prompt_tokens"])
-        self.completion_tokens += int(part["completion_tokens"])
-        self.requests += int(part["requests"])
+        self.charge(Usage(**{name: int(part[name]) for name in Usage.model_fields}))
         self.failures.extend((source, error) for source, error in json.loads(part["failures"]))
 
 
