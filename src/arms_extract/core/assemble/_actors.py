@@ -13,6 +13,7 @@ from ..grounding import (
     find_all,
 )
 from ..names import ORGANISATION_WORDS, names_in, organisation_kind
+from ..nationality import company_country
 from ..normalize import (
     country_code,
     country_in,
@@ -118,6 +119,8 @@ class ActorBook(Context):
             country = as_country if kind is ActorKind.country else country_in(name)
             if country is None and title:
                 country = _country_of_title(title)
+            if country is None and kind not in (ActorKind.person, ActorKind.country):
+                country = company_country(self.text, spans)  # "Israel's Rafael", "the Slovak company LOTN"
             if kind is ActorKind.person:
                 canonical = personal_name(written)
             elif kind is ActorKind.country and as_country:
