@@ -53,7 +53,7 @@ class Name:
 
 
 @lru_cache(maxsize=512)
-def _is_demonym(form: str, code: str) -> bool:
+def is_demonym(form: str, code: str) -> bool:
     """Whether a written form of a country is its people's adjective ("Russian"), not its name."""
     country = pycountry.countries.get(alpha_3=code)
     names = {getattr(country, a, "").casefold() for a in ("name", "common_name", "official_name")} if country else set()
@@ -71,7 +71,7 @@ def _countries_in_run(run: str) -> list[tuple[int, int, str]]:
             if any(start < b and a < start + len(gram) for a, b, _ in found):
                 continue
             code = country_code(gram)
-            if code and gram.casefold() in country_forms(code) and not _is_demonym(gram, code):
+            if code and gram.casefold() in country_forms(code) and not is_demonym(gram, code):
                 found.append((start, start + len(gram), code))
     return sorted(found)
 

@@ -23,16 +23,38 @@ def _sold_to(text: str, party: str) -> bool:
     return re.search(_SELLING + re.escape(name), text, re.I) is not None
 
 
+_GOVERNMENT = r"(?:(?:the\s+)?(?:government|kingdom|republic)\s+of\s+(?:the\s+)?)?"
+_BUYING = r"(?:buy|bought|purchas|acquir|receiv|order|procur)"
+_POSSESSIVE = r"(?:['\u2019]s?)?"
+
+
+def _buys(names: str) -> str:
+    """ "<buyer> buys", "<buyer>'s armed forces are to acquire"."""
+    return r"\b" + names + r"\w*" + _POSSESSIVE + r"\s+(?:\w+\s+){0,4}?" + _BUYING
+
+
 def direction_cues(text: str, seller: str, buyer: str) -> int:
     """How many of three phrasings say `seller` sells to `buyer`: "sold to <buyer>", "from <seller>", "<buyer> buys"."""
     buyer_names, seller_names = country_pattern(buyer), country_pattern(seller)
-    government = r"(?:(?:the\s+)?(?:government|kingdom|republic)\s+of\s+(?:the\s+)?)?"
     patterns = (
-        _SELLING + government + buyer_names + r"\b",
-        r"\bfrom\s+(?:the\s+)?" + government + seller_names + r"\b",
-        r"\b" + buyer_names + r"\w*\s+(?:\w+\s+){0,3}?(?:buy|bought|purchas|acquir|receiv|order|procur)",
+        _SELLING + _GOVERNMENT + buyer_names + r"\b",
+        r"\bfrom\s+(?:the\s+)?" + _GOVERNMENT + seller_names + r"\b",
+        _buys(buyer_names),
     )
     return sum(1 for pattern in patterns if re.search(pattern, text, re.IGNORECASE))
+
+
+def buys_not_sells(text: str, code: str) -> bool:
+    """The article writes that country `code` buys ("Poland's armed forces are to acquire") and
+    nowhere that it sells ("sold by", "from <code>", "<code> exports")."""
+    names = country_pattern(code)
+    sells = (
+        r"\bfrom\s+(?:the\s+)?" + _GOVERNMENT + names + r"\b",
+        r"\b" + names + r"\w*" + _POSSESSIVE + r"\s+(?:\w+\s+){0,3}?(?:sell|sold|export|supplie|supply|transfer)",
+    )
+    return re.search(_buys(names), text, re.IGNORECASE) is not None and not any(
+        re.search(pattern, text, re.IGNORECASE) for pattern in sells
+    )
 
 
 class Direction(Context):
@@ -49,6 +71,11 @@ class Direction(Context):
             and _sold_to(self.text, seller.text)
             and not _sold_to(self.text, buyer.text)
         )
+
+    def buyer_alone(self, seller: Span) -> bool:
+        """A sale's only party, given as seller, is a country the article writes buys and never sells."""
+        code = country_in(seller.text)
+        return code is not None and implied_seller(self.text) is None and buys_not_sells(self.text, code)
 
     def worded_the_other_way(self, seller: Span, buyer: Span) -> bool:
         """Nothing in the article says the seller sells to the buyer, and something says the reverse."""

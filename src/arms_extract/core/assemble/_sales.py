@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from ...records import (
@@ -23,12 +23,14 @@ from ..grounding import (
     ground_loosely,
     ground_prefix,
 )
+from ..names import is_demonym
 from ..normalize import (
     MAX_AMOUNT,
     MAX_QUANTITY,
     category_of,
     country_code,
     country_in,
+    country_words,
     designations_in,
     implied_seller,
     is_associated,
@@ -44,7 +46,7 @@ from ..sentences import sentence_around as _sentence_bounds
 from ..transfer_terms import Term, condition, context, licensed_production, quantity_kind
 from ._actors import ActorBook
 from ._context import SALE_WORDS, close_by, sentence_around, shown
-from ._direction import Direction
+from ._direction import Direction, direction_cues
 
 _R = TypeVar("_R")
 
@@ -56,6 +58,13 @@ _MAKER_BEFORE = re.compile(rf"\b([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+$
 
 
 _MAKER_INSIDE = re.compile(rf"^([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+\S")
+
+
+_MADE_AFTER = re.compile(r"[- ](?:made|built|designed|produced|manufactured)\b")
+
+
+# "from the U.S.", "from South Korea", "from Russia's Rostec": up to three capitalised words after "from".
+_FROM_COUNTRY = re.compile(r"\bfrom\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
 
 
 def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
@@ -80,6 +89,10 @@ class SaleBuilder(ActorBook, Direction):
         seller_span, buyer_span = self.sale_parties(path, answer)
         anchor = next((s.start for s in (buyer_span, seller_span) if s is not None), None)
         items = self.sale_items(path, answer, anchor)
+        if self.made_by_buyer(items, seller_span, buyer_span):
+            assert buyer_span is not None
+            self.warnings.append(f"{path}: seller and buyer swapped; the items are {buyer_span.text!r}-made")
+            seller_span, buyer_span = buyer_span, seller_span
         if anchor is None and items:
             anchor = items[0].evidence[0].start
         value, v_span = self.sale_value(path, answer, anchor)
@@ -128,6 +141,13 @@ class SaleBuilder(ActorBook, Direction):
                 seller_country = implied[0]
                 cue = Span(start=implied[1], end=implied[2], text=self.text[implied[1] : implied[2]])
                 seller_inference = sentence_around(self.text, cue)
+        if seller_country is None:
+            source = self.written_source(items, buyer_country)
+            if source is not None:
+                # "Turkey has started to receive ... helicopters from the U.S."
+                seller_id, seller_country = self.party(source)
+                seller_inference = sentence_around(self.text, source)
+                evidence_spans = sorted([*evidence_spans, source], key=lambda s: s.start)
         sentences = sorted({_sentence_bounds(self.text, s.start, s.end) for s in evidence_spans})
         wording = {
             "condition": condition(self.text, sentences, [item.evidence[0].start for item in items]),
@@ -159,6 +179,9 @@ class SaleBuilder(ActorBook, Direction):
         """(seller, buyer) as grounded, swapped when the article says the sale goes the other way."""
         seller_span = self.ground_party(f"{path}.seller", answer.seller)
         buyer_span = self.ground_party(f"{path}.buyer", answer.buyer)
+        if seller_span and buyer_span is None and self.buyer_alone(seller_span):
+            self.warnings.append(f"{path}: {seller_span.text!r} is the buyer; the article writes that it buys")
+            return None, seller_span
         if seller_span and buyer_span and self.roles_swapped(seller_span, buyer_span):
             self.warnings.append(f"{path}: seller and buyer swapped; the article sells to {seller_span.text!r}")
             return buyer_span, seller_span
@@ -248,8 +271,8 @@ class SaleBuilder(ActorBook, Direction):
             return None, d_span
         return DateValue(text=d_span.text, iso=resolved.iso, precision=resolved.precision, evidence=d_span), d_span
 
-    def maker_country(self, items: list[Item], buyer_country: str | None) -> Span | None:
-        """A country word written on an item ("Chinese CH-4", "Russian-made S-400"), not the buyer's."""
+    def maker_words(self, items: list[Item]) -> Iterator[tuple[Span, str]]:
+        """(the words, the country) written on an item: "Chinese CH-4", "Russian-made S-400"."""
         for item in items:
             name = item.evidence[0]
             before = text_before(self.text, name.start)
@@ -264,8 +287,41 @@ class SaleBuilder(ActorBook, Direction):
                 candidates.append(Span(start=start, end=start + len(inside.group(1)), text=inside.group(1)))
             for span in candidates:
                 code = country_code(span.text)
-                if code is not None and code != buyer_country:
-                    return span
+                if code is not None:
+                    yield span, code
+
+    def maker_country(self, items: list[Item], buyer_country: str | None) -> Span | None:
+        """A country word written on an item, not the buyer's: where the weapon comes from."""
+        return next((span for span, code in self.maker_words(items) if code != buyer_country), None)
+
+    def adjective(self, span: Span, code: str) -> bool:
+        """ "Australian", "US-made": a word that describes where a thing is from, not the country's name."""
+        return is_demonym(span.text, code) or _MADE_AFTER.match(self.text, span.end) is not None
+
+    def made_by_buyer(self, items: list[Item], seller: Span | None, buyer: Span | None) -> bool:
+        """The model's buyer is the country written on the items ("25 Australian F/A-18A Hornets"
+        with Australia as buyer) and nothing in the article says the model's seller sells to it."""
+        buyer_code = country_in(buyer.text) if buyer else None
+        if buyer_code is None or implied_seller(self.text) is not None:
+            return False  # a DSCA notice's title is "Iraq – Light Armored Vehicles": the buyer before the items
+        if not any(code == buyer_code and self.adjective(span, code) for span, code in self.maker_words(items)):
+            return False
+        seller_code = country_in(seller.text) if seller else None
+        if seller_code == buyer_code:
+            return False
+        return seller_code is None or not direction_cues(self.text, seller_code, buyer_code)
+
+    def written_source(self, items: list[Item], buyer_country: str | None) -> Span | None:
+        """The country an item's sentence says it comes from ("... helicopters from the U.S."), not the buyer's."""
+        for item in items:
+            start, end = _sentence_bounds(self.text, item.evidence[0].start)
+            for match in _FROM_COUNTRY.finditer(self.text, start, end):
+                code = country_in(match.group(1))
+                if code is None or code == buyer_country:
+                    continue
+                words = country_words(match.group(1), code)
+                assert words is not None
+                return self.span_of((match.start(1) + words[0], match.start(1) + words[1]))
         return None
 
     def refine_variants(

@@ -1,0 +1,79 @@
+"""A sale's seller and buyer set right by the article's own wording, when the model's answer has them
+wrong or missing (core/assemble/_sales.py, _direction.py). Texts are from the dev news articles."""
+
+from __future__ import annotations
+
+from arms_extract.core.answer import ArticleAnswer, ItemAnswer, SaleAnswer
+from arms_extract.core.assemble import assemble
+from arms_extract.records import Article, Sale
+
+
+def one_sale(text: str, seller: str | None, buyer: str | None, item: str) -> tuple[Sale, list[str]]:
+    answer = ArticleAnswer(
+        sales=[
+            SaleAnswer(
+                seller=seller,
+                buyer=buyer,
+                items=[ItemAnswer(name=item, quantity=None)],
+                value=None,
+                date=None,
+                status="to acquire",
+            )
+        ]
+    )
+    [sale], _, _, warnings = assemble(Article(id="x", text=text), answer)
+    return sale, warnings
+
+
+POLAND = (
+    "Poland's armed forces are to acquire 16 new helicopters this year. The aircraft will include two "
+    "Black Hawk helos, and the remaining 14 will be selected among offers by Lockheed Martin and Airbus."
+)
+
+
+def test_a_lone_seller_the_article_writes_buys_is_the_buyer() -> None:
+    sale, warnings = one_sale(POLAND, seller="Poland", buyer=None, item="Black Hawk helos")
+    assert (sale.seller_country, sale.buyer_country) == (None, "POL")
+    assert any("is the buyer" in w for w in warnings)
+
+
+def test_a_lone_seller_that_also_sells_stays_seller() -> None:
+    text = POLAND + " Poland also exports its Piorun missiles to the Baltic states."
+    sale, _ = one_sale(text, seller="Poland", buyer=None, item="Black Hawk helos")
+    assert (sale.seller_country, sale.buyer_country) == ("POL", None)
+
+
+HORNETS = (
+    "On Feb. 16, the Royal Canadian Air Force (RCAF) accepted the first two of 25 Australian F/A-18A Hornet "
+    "fighter aircraft at 4 Wing Cold Lake. The federal government is acquiring the 30-year-old jets."
+)
+
+
+def test_items_made_by_the_models_buyer_swap_the_parties() -> None:
+    sale, warnings = one_sale(HORNETS, seller="the Royal Canadian Air Force", buyer="Australia", item="F/A-18A Hornet")
+    assert (sale.seller_country, sale.buyer_country) == ("AUS", "CAN")
+    assert any("swapped" in w for w in warnings)
+
+
+def test_a_notice_title_naming_the_buyer_before_the_items_is_not_a_maker() -> None:
+    text = (
+        "Iraq \u2013 Light Armored Vehicles\n\nWASHINGTON, Dec 2, 2016 - The State Department has made a "
+        "determination approving a possible Foreign Military Sale to the Government of Iraq for Light Armored "
+        "Vehicles. The Defense Security Cooperation Agency delivered the required certification notifying Congress."
+    )
+    sale, _ = one_sale(text, seller=None, buyer="Iraq", item="Light Armored Vehicles")
+    assert (sale.seller_country, sale.buyer_country) == ("USA", "IRQ")
+
+
+def test_a_seller_written_as_where_the_items_come_from() -> None:
+    text = "Turkey has started to receive the second batch of CH-47 Chinook helicopters from the U.S. on Saturday."
+    sale, _ = one_sale(text, seller=None, buyer="Turkey", item="CH-47 Chinook helicopters")
+    assert (sale.seller_country, sale.buyer_country) == ("USA", "TUR")
+    assert sale.seller_inferred and sale.seller_inference is not None
+    assert "from the U.S." in sale.seller_inference.text
+
+
+def test_from_the_buyers_own_country_is_no_seller() -> None:
+    text = "Turkey has started to receive CH-47 Chinook helicopters from Turkey's own stocks."
+    sale, _ = one_sale(text, seller=None, buyer="Turkey", item="CH-47 Chinook helicopters")
+    assert sale.seller_country is None
