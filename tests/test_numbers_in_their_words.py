@@ -9,7 +9,7 @@ import pytest
 
 from arms_extract.core.answer import ArticleAnswer, ItemAnswer, SaleAnswer
 from arms_extract.core.assemble import assemble
-from arms_extract.core.normalize import parse_money, parse_quantity
+from arms_extract.core.normalize import count_of_item, parse_money, parse_quantity
 from arms_extract.records import Article
 
 
@@ -63,7 +63,9 @@ def test_a_sale_reads_its_value_and_quantity_from_their_own_words() -> None:
     )
     [sale] = sales
     assert sale.value is not None and sale.value.amount == 4.6e9
-    assert sale.items[0].quantity is None  # "F-35" is a name, not 35 jets
+    # "F-35" is a name, not 35 jets; the count is the number written before the item.
+    assert sale.items[0].quantity == 32
+    assert [span.text for span in sale.items[0].evidence] == ["F-35 fighter jets", "32"]
 
 
 def test_a_designation_on_the_next_line_of_a_dsca_notice_is_not_a_quantity() -> None:
@@ -93,3 +95,43 @@ def test_a_one_word_date_is_kept(date: str, iso: str | None) -> None:
     [sale] = sales
     assert sale.date is not None and (sale.date.text, sale.date.iso) == (date, iso)
     assert not any("not found" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "count"),
+    [
+        ("Poland's armed forces are to acquire 16 new helicopters this year.", "helicopters", "16"),
+        ("the first two of 25 Australian F/A-18A Hornet fighter aircraft", "F/A-18A Hornet", "25"),
+        ("the country aims to purchase 210 infantry fighting vehicles", "210 infantry fighting vehicles", "210"),
+        ("Japan will buy up to 1,200 AIM-120D-3 missiles", "AIM-120D-3 missiles", "up to 1,200"),
+        ("the purchase of 11 CH-47 helicopters in 2011", "CH-47 helicopters", "11"),
+        # A year is no count, nor is a number three words away.
+        ("first delivered in 2016 CH-47 helicopters", "CH-47 helicopters", None),
+        ("bought 40 of the new Leopard tanks", "Leopard tanks", None),
+    ],
+)
+def test_the_count_an_item_mention_carries(text: str, name: str, count: str | None) -> None:
+    start = text.index(name)
+    found = count_of_item(text, start, start + len(name))
+    assert (text[found[0] : found[1]] if found else None) == count
+
+
+def test_a_percentage_is_not_a_count() -> None:
+    assert parse_quantity("40 percent of the European market") is None
+    assert parse_quantity("12 per cent") is None
+
+
+def test_an_item_without_a_count_takes_the_one_written_on_another_mention_close_by() -> None:
+    text = (
+        "Turkey has started to receive the second batch of CH-47 Chinook heavy transportation helicopters. "
+        "The initial agreement with Boeing on the purchase of 11 CH-47 helicopters dates from 2011."
+    )
+    sales, _ = one_sale(
+        text,
+        buyer="Turkey",
+        items=[ItemAnswer(name="CH-47 Chinook heavy transportation helicopters", quantity=None)],
+        status="receive",
+    )
+    [sale] = sales
+    assert sale.items[0].quantity == 11
+    assert sale.items[0].evidence[1].text == "11"

@@ -77,3 +77,70 @@ def test_from_the_buyers_own_country_is_no_seller() -> None:
     text = "Turkey has started to receive CH-47 Chinook helicopters from Turkey's own stocks."
     sale, _ = one_sale(text, seller=None, buyer="Turkey", item="CH-47 Chinook helicopters")
     assert sale.seller_country is None
+
+
+def test_aid_and_a_treaty_are_no_sale_even_with_an_amount() -> None:
+    text = (
+        "Egypt receives $1.3 billion a year in US military aid under the Egypt\u2013Israel Peace Treaty, "
+        "the minister said."
+    )
+    answer = ArticleAnswer(
+        sales=[
+            SaleAnswer(
+                seller="US",
+                buyer="Egypt",
+                items=[
+                    ItemAnswer(name="US military aid", quantity=None),
+                    ItemAnswer(name="Egypt\u2013Israel Peace Treaty", quantity=None),
+                ],
+                value="$1.3 billion",
+                date=None,
+                status="receives",
+            )
+        ]
+    )
+    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert sales == []
+    assert any("aid, a budget or a treaty" in w for w in warnings)
+
+
+def test_a_budget_line_beside_a_weapon_leaves_the_weapon() -> None:
+    text = "The budget moves Foreign Military Financing and 12 Black Hawk helicopters to Armenia."
+    answer = ArticleAnswer(
+        sales=[
+            SaleAnswer(
+                seller=None,
+                buyer="Armenia",
+                items=[
+                    ItemAnswer(name="Foreign Military Financing", quantity=None),
+                    ItemAnswer(name="Black Hawk helicopters", quantity="12"),
+                ],
+                value=None,
+                date=None,
+                status=None,
+            )
+        ]
+    )
+    [sale], _, _, _ = assemble(Article(id="x", text=text), answer)
+    assert [(i.name, i.quantity) for i in sale.items] == [("Black Hawk helicopters", 12)]
+
+
+def test_a_state_selling_to_itself_loses_the_seller_not_the_sale() -> None:
+    text = "The Algerian military is operating the Russian TOS-1A rocket launcher, another purchase by Algeria."
+    sale_answer = SaleAnswer(
+        seller="Algeria",
+        buyer="Algeria",
+        items=[ItemAnswer(name="TOS-1A rocket launcher", quantity=None)],
+        value=None,
+        date=None,
+        status="purchase",
+    )
+    [sale], _, _, warnings = assemble(Article(id="x", text=text), ArticleAnswer(sales=[sale_answer]))
+    # The seller the items' make names replaces the buyer's own state.
+    assert (sale.seller_country, sale.buyer_country) == ("RUS", "DZA")
+    assert any("the buyer's own state" in w for w in warnings)
+
+
+def test_the_buyers_own_country_as_seller_is_cleared() -> None:
+    sale, warnings = one_sale(POLAND, seller="Poland", buyer="Poland's armed forces", item="Black Hawk helos")
+    assert (sale.seller_country, sale.buyer_country) == (None, "POL")

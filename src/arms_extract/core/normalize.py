@@ -418,7 +418,7 @@ _NOT_IN_DESIGNATION = r"(?<![A-Za-z][-/])(?<![A-Za-z][-/]\s)"
 # "92 556 056": thousands grouped with spaces (or narrow spaces), as much of the world writes them.
 _SPACED_THOUSANDS = r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\w.,]\d|\w)"
 _DIGITS = re.compile(
-    rf"{_NOT_IN_DESIGNATION}(?<![\w.])({_SPACED_THOUSANDS}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?![\d,]*\.\d)(?!\s*%)(?![\d,.]*[A-Za-z\d])"
+    rf"{_NOT_IN_DESIGNATION}(?<![\w.])({_SPACED_THOUSANDS}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?![\d,]*\.\d)(?!\s*(?:%|per\s?cent))(?![\d,.]*[A-Za-z\d])"
 )
 _TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 
@@ -862,11 +862,55 @@ def is_associated(name: str) -> bool:
     return bool(_ASSOCIATED.match(name.strip())) and not designations_in(name)
 
 
+_NOT_MATERIEL = re.compile(
+    r"\b(funds?|funding|financing|finance|budgets?|appropriations?|programs|programmes|aid|treaty|accord|"
+    r"parity|law enforcement|loans?|grants?|website|memorandum|initiative|relations|talks)\b",
+    re.I,
+)
+
+
+def is_not_materiel(name: str) -> bool:
+    """A budget line, aid, a treaty or talks ("Foreign Military Financing", "US military aid",
+    "Egypt-Israel Peace Treaty"): what small models list as the items of a "sale" that is none.
+    A name with a designation or a weapon word ("F-35 program funds") is still materiel."""
+    return bool(_NOT_MATERIEL.search(name)) and not designations_in(name) and category_of(name) is None
+
+
 _QUANTITY_BEFORE = re.compile(
     r"((?:up to|as many as|about|approximately|some|nearly|at least)\s+)?"
     r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)\s+$",
     re.IGNORECASE,
 )
+
+
+_COUNT_WORDS = r"\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen"
+# A count written before an item, with up to two words between: "16 new helicopters",
+# "25 Australian F/A-18A Hornets", "50 Caracal helos". Not a year ("in 2011 CH-47s").
+_COUNT_BEFORE = re.compile(
+    r"((?:up to|as many as|about|approximately|some|nearly|at least|another|additional)\s+)?"
+    rf"(?<![\w.,/-])({_COUNT_WORDS})\s+"
+    r"(?:(?:new|more|additional|used|second-hand|refurbished|modern|[A-Z][\w/-]*)\s+){0,2}$",
+    re.IGNORECASE,
+)
+_COUNT_LEADING = re.compile(rf"^(?:(?:up to|about|some|nearly|at least)\s+)?({_COUNT_WORDS})\s+\D", re.IGNORECASE)
+
+
+def _a_count(number: str) -> bool:
+    plain = number.replace(",", "")
+    return not (plain.isdigit() and len(plain) == 4 and 1900 <= int(plain) <= 2099)
+
+
+def count_of_item(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of the count an item's mention carries: the number its name begins with
+    ("210 infantry fighting vehicles") or the one written just before it ("16 new helicopters")."""
+    leading = _COUNT_LEADING.match(text[start:end])
+    if leading and _a_count(leading.group(1)):
+        return start, start + leading.end(1)
+    window_start = max(0, start - QUALIFIER_WINDOW - 20)
+    match = _COUNT_BEFORE.search(text[window_start:start])
+    if match is None or not _a_count(match.group(2)):
+        return None
+    return window_start + match.start(), window_start + match.end(2)
 
 
 def quantity_before(text: str, position: int) -> tuple[int, int] | None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from ...records import (
+    ActorKind,
     DateValue,
     Item,
     Money,
@@ -18,6 +19,7 @@ from ...records import (
 from ..answer import SaleAnswer
 from ..grounding import (
     FoldedText,
+    find_all,
     ground,
     ground_item_name,
     ground_loosely,
@@ -28,12 +30,14 @@ from ..normalize import (
     MAX_AMOUNT,
     MAX_QUANTITY,
     category_of,
+    count_of_item,
     country_code,
     country_in,
     country_words,
     designations_in,
     implied_seller,
     is_associated,
+    is_not_materiel,
     parse_money,
     parse_quantity,
     quantity_before,
@@ -106,7 +110,12 @@ class SaleBuilder(ActorBook, Direction):
             elif v_span != value.evidence:
                 value = value.model_copy(update={"evidence": v_span})
         associated = [item for item in items if is_associated(item.name)]
-        items = [item for item in items if not is_associated(item.name)]
+        not_materiel = [item.name for item in items if is_not_materiel(item.name)]
+        items = [item for item in items if not is_associated(item.name) and item.name not in not_materiel]
+        if not items and not_materiel:
+            # "Foreign Military Financing", "$1 billion in US military aid": money, not a transfer of arms.
+            self.warnings.append(f"dropped {path}: {', '.join(map(repr, not_materiel))} is aid, a budget or a treaty")
+            return None
         if not items and value is None:
             self.warnings.append(f"dropped {path}: no grounded item or value")
             return None
@@ -124,6 +133,13 @@ class SaleBuilder(ActorBook, Direction):
             return None
         seller_id, seller_country = self.party(seller_span)
         buyer_id, buyer_country = self.party(buyer_span)
+        if seller_country is not None and seller_country == buyer_country and self.is_state(seller_id):
+            # A state does not sell arms to itself: "Algeria" as seller and buyer of Russian rocket
+            # launchers, "Poland" of helicopters the article says it is to acquire. The buyer stands;
+            # the seller is left to what the article says (the items' make, "from ...").
+            assert seller_span is not None
+            self.warnings.append(f"dropped {path}.seller {seller_span.text!r}: the buyer's own state, not a seller")
+            seller_id = seller_country = None
         buyer_body = None
         if buyer_span is not None and buyer_country and country_code(buyer_span.text) is None:
             buyer_body = buyer_span.text  # "Burkina Faso's Air Force"
@@ -218,6 +234,13 @@ class SaleBuilder(ActorBook, Direction):
                 else:
                     quantity, qualifier = parsed.value, parsed.qualifier
                     evidence.append(q_span)
+            if quantity is None:
+                written = self.written_count(name_span)
+                parsed = parse_quantity(written.text) if written else None
+                if written is not None and parsed is not None and parsed.value is not None:
+                    # The model left the count out; the article writes it on the item ("16 new helicopters").
+                    quantity, qualifier = parsed.value, parsed.qualifier
+                    evidence.append(written)
             designations = designations_in(name_span.text)
             if len(designations) == 1:
                 designations, quantity, qualifier = self.refine_variants(designations[0], evidence, quantity, qualifier)
@@ -294,6 +317,11 @@ class SaleBuilder(ActorBook, Direction):
         """A country word written on an item, not the buyer's: where the weapon comes from."""
         return next((span for span, code in self.maker_words(items) if code != buyer_country), None)
 
+    def is_state(self, actor_id: str | None) -> bool:
+        """Whether an actor is a country, a government body or armed forces (not a company)."""
+        state = (ActorKind.country, ActorKind.government_body, ActorKind.military)
+        return any(actor.id == actor_id and actor.kind in state for actor in self.actors.values())
+
     def adjective(self, span: Span, code: str) -> bool:
         """ "Australian", "US-made": a word that describes where a thing is from, not the country's name."""
         return is_demonym(span.text, code) or _MADE_AFTER.match(self.text, span.end) is not None
@@ -310,6 +338,20 @@ class SaleBuilder(ActorBook, Direction):
         if seller_code == buyer_code:
             return False
         return seller_code is None or not direction_cues(self.text, seller_code, buyer_code)
+
+    def written_count(self, name: Span) -> Span | None:
+        """The count written on this mention of an item, else on the nearest other mention of the
+        same name close by ("11 CH-47 helicopters" a paragraph later)."""
+        others = [m for m in find_all(self.text, name.text) if m.start != name.start]
+        for designation in designations_in(name.text):
+            # "CH-47 Chinook heavy transportation helicopters" is counted as "11 CH-47 helicopters".
+            others += [m for m in find_all(self.text, designation) if not name.start <= m.start < name.end]
+        mentions = [name] + sorted((m for m in others if close_by(m, name)), key=lambda m: abs(m.start - name.start))
+        for mention in mentions:
+            found = count_of_item(self.text, mention.start, mention.end)
+            if found is not None:
+                return self.span_of(found)
+        return None
 
     def written_source(self, items: list[Item], buyer_country: str | None) -> Span | None:
         """The country an item's sentence says it comes from ("... helicopters from the U.S."), not the buyer's."""
