@@ -188,7 +188,14 @@ def test_designations_and_categories() -> None:
 
 
 def test_associated_equipment_is_not_a_major_item() -> None:
-    for name in ("spare parts", "personnel training", "related equipment", "technical support"):
+    for name in (
+        "spare parts",
+        "spares",
+        "replacement parts",
+        "personnel training",
+        "related equipment",
+        "technical support",
+    ):
         assert is_associated(name)
     for name in ("Tomahawk cruise missiles", "AIM-120D-3", "Tomahawk tactical control systems"):
         assert not is_associated(name)

@@ -144,3 +144,19 @@ def test_a_state_selling_to_itself_loses_the_seller_not_the_sale() -> None:
 def test_the_buyers_own_country_as_seller_is_cleared() -> None:
     sale, warnings = one_sale(POLAND, seller="Poland", buyer="Poland's armed forces", item="Black Hawk helos")
     assert (sale.seller_country, sale.buyer_country) == (None, "POL")
+
+
+def test_from_in_an_idiom_names_no_seller() -> None:
+    text = "Apart from Russia, Turkey will receive CH-47 Chinook helicopters this year."
+    sale, _ = one_sale(text, seller=None, buyer="Turkey", item="CH-47 Chinook helicopters")
+    assert sale.seller_country is None
+
+
+def test_the_make_written_on_another_mention_of_the_model_names_the_seller() -> None:
+    text = (
+        "The Ivory Coast Air Force is now operating Antonov An-26Bs, with two recently delivered. "
+        "Scramble reports that two former Bulgarian An-26s were delivered to Abidjan via Tunisia on 19 July."
+    )
+    sale, _ = one_sale(text, seller=None, buyer="Ivory Coast", item="Antonov An-26Bs")
+    assert (sale.seller_country, sale.buyer_country) == ("BGR", "CIV")
+    assert sale.seller_inference is not None and "Bulgarian An-26s" in sale.seller_inference.text

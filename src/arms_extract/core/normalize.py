@@ -849,8 +849,8 @@ _CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
 
 
 _ASSOCIATED = re.compile(
-    r"^(the |and |other |necessary |related |associated |additional )*"
-    r"(spare|parts|training|support|services?|repairs?|logistics|equipment|documentation|"
+    r"^(the |and |other |necessary |related |associated |additional |replacement )*"
+    r"(spares?|parts|training|support|services?|repairs?|logistics|equipment|documentation|"
     r"technical|publications|personnel|maintenance|tools|test|materials?|assistance|"
     r"program management|engineering|transportation)\b",
     re.I,

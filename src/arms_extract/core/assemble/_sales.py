@@ -64,11 +64,17 @@ _MAKER_BEFORE = re.compile(rf"\b([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+$
 _MAKER_INSIDE = re.compile(rf"^([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+\S")
 
 
+# A model's family in an item name: "An-26" in "Antonov An-26Bs", "Su-30" in "Su-30MKI".
+_FAMILY = re.compile(r"\b([A-Z][A-Za-z]{0,5}-\d{1,4})")
+
+
 _MADE_AFTER = re.compile(r"[- ](?:made|built|designed|produced|manufactured)\b")
 
 
 # "from the U.S.", "from South Korea", "from Russia's Rostec": up to three capitalised words after "from".
 _FROM_COUNTRY = re.compile(r"\bfrom\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
+# Not a source: "apart from Russia", "pressure from China", "switched from the US to Russia".
+_FROM_IDIOMS = frozenset("apart aside away far pressure threat threats switch switched switching shift shifted".split())
 
 
 def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
@@ -314,8 +320,27 @@ class SaleBuilder(ActorBook, Direction):
                     yield span, code
 
     def maker_country(self, items: list[Item], buyer_country: str | None) -> Span | None:
-        """A country word written on an item, not the buyer's: where the weapon comes from."""
-        return next((span for span, code in self.maker_words(items) if code != buyer_country), None)
+        """A country word written on an item, not the buyer's: where the weapon comes from. Also on
+        another mention of the item's model close by: "Antonov An-26Bs" ... "two former Bulgarian An-26s"."""
+        found = next((span for span, code in self.maker_words(items) if code != buyer_country), None)
+        if found is not None:
+            return found
+        for item in items:
+            name = item.evidence[0]
+            for family in dict.fromkeys(_FAMILY.findall(name.text)):
+                for mention in find_all(self.text, family):
+                    if name.start <= mention.start < name.end or not close_by(mention, name):
+                        continue
+                    before = text_before(self.text, mention.start)
+                    leading = _MAKER_BEFORE.search(before)
+                    if leading is None:
+                        continue
+                    start = mention.start - len(before) + leading.start(1)
+                    span = self.span_of((start, start + len(leading.group(1))))
+                    code = country_code(span.text)
+                    if code is not None and code != buyer_country and self.adjective(span, code):
+                        return span
+        return None
 
     def is_state(self, actor_id: str | None) -> bool:
         """Whether an actor is a country, a government body or armed forces (not a company)."""
@@ -358,6 +383,9 @@ class SaleBuilder(ActorBook, Direction):
         for item in items:
             start, end = _sentence_bounds(self.text, item.evidence[0].start)
             for match in _FROM_COUNTRY.finditer(self.text, start, end):
+                before = self.text[start : match.start()].split()
+                if before and before[-1].casefold() in _FROM_IDIOMS:
+                    continue
                 code = country_in(match.group(1))
                 if code is None or code == buyer_country:
                     continue
