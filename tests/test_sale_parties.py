@@ -160,3 +160,20 @@ def test_the_make_written_on_another_mention_of_the_model_names_the_seller() -> 
     sale, _ = one_sale(text, seller=None, buyer="Ivory Coast", item="Antonov An-26Bs")
     assert (sale.seller_country, sale.buyer_country) == ("BGR", "CIV")
     assert sale.seller_inference is not None and "Bulgarian An-26s" in sale.seller_inference.text
+
+
+def test_the_dateline_country_is_where_the_story_was_filed_not_a_party() -> None:
+    text = (
+        "WARSAW, Poland \u2014 Czech Defence Minister Lubomir Metnar has announced the ministry's plans. "
+        "Next year, the country aims to purchase 210 infantry fighting vehicles."
+    )
+    sale, warnings = one_sale(text, seller=None, buyer="Poland", item="210 infantry fighting vehicles")
+    assert sale.buyer_country is None
+    assert any("dateline" in w for w in warnings)
+
+
+def test_a_party_named_in_the_dateline_and_again_later_is_kept_at_the_later_mention() -> None:
+    text = "ANKARA, Turkey \u2014 Turkey has signed a contract for 250 Altay tanks with BMC."
+    sale, _ = one_sale(text, seller="BMC", buyer="Turkey", item="Altay tanks")
+    assert sale.buyer_country == "TUR"
+    assert [span.start for span in sale.evidence if span.text == "Turkey"] == [text.index("Turkey has")]

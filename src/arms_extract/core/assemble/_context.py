@@ -13,6 +13,7 @@ from ...records import (
 )
 from ..grounding import (
     FoldedText,
+    find_all,
     ground,
     nearest,
 )
@@ -20,6 +21,7 @@ from ..normalize import (
     DSCA_NAME,
     country_code,
     country_forms,
+    country_in,
 )
 from ..sentences import sentence_around as _sentence_bounds
 
@@ -58,6 +60,9 @@ def country_pattern(code: str) -> str:
 
 
 _DSCA_NAME = re.compile(DSCA_NAME)
+
+# "WARSAW, Poland — ": a city in capitals, its country, a dash, at the very start of the article.
+_DATELINE = re.compile(r"\s*[A-Z][A-Z.'\- ]{2,40},\s+[A-Z][\w.' ]{1,30}?\s*(?:\u2014|\u2013|--|-)\s")
 
 
 _DSCA_NOTICE = re.compile(r"Transmittal No|Media/Public Contact|Security Cooperation Agency notified Congress")
@@ -110,15 +115,27 @@ class Context:
         if mention is None or not mention.strip():
             return None
         span = ground(self.text, mention, near=near, folded=self.folded)
-        if span is not None:
+        if span is not None and not self.in_dateline(span):
             return span
-        code = country_code(mention)
-        span = self.country_mention(code, near) if code else None
-        if span is None:
-            self.warnings.append(f"dropped {path} {mention!r}: not found in the article")
-        else:
-            self.warnings.append(f"{path} {mention!r} is written {span.text!r} in the article")
-        return span
+        if span is not None:
+            later = nearest([m for m in find_all(self.text, span.text) if not self.in_dateline(m)], near)
+            if later is not None:
+                return later
+        code = country_code(mention) or (country_in(span.text) if span else None)
+        found = self.country_mention(code, near) if code else None
+        if found is None or self.in_dateline(found):
+            reason = "only the dateline names it, where the story was filed" if span else "not found in the article"
+            self.warnings.append(f"dropped {path} {mention!r}: {reason}")
+            return None
+        if found.text != mention:
+            self.warnings.append(f"{path} {mention!r} is written {found.text!r} in the article")
+        return found
+
+    def in_dateline(self, span: Span) -> bool:
+        """Whether a mention is the place of a dateline ("WARSAW, Poland — "): where the story was
+        filed, not a party to the deal."""
+        dateline = _DATELINE.match(self.text)
+        return dateline is not None and span.start < dateline.end()
 
     def linked(
         self, path: str, mention: str | None, span: Span | None, items: list[Span], how: object = None
@@ -143,10 +160,11 @@ class Context:
         return None
 
     def country_mention(self, code: str, near: int | None) -> Span | None:
-        """The article's mention of a country (any known form), nearest to `near`, else the first."""
+        """The article's mention of a country (any known form) outside its dateline, nearest to
+        `near`, else the first."""
         pattern = rf"(?<![\w.]){country_pattern(code)}(?![\w])"
-        found = re.finditer(pattern, self.text, re.IGNORECASE)
-        return nearest([Span(start=m.start(), end=m.end(), text=m.group(0)) for m in found], near)
+        found = [Span(start=m.start(), end=m.end(), text=m.group(0)) for m in re.finditer(pattern, self.text, re.I)]
+        return nearest([span for span in found if not self.in_dateline(span)], near)
 
     def span_of(self, offsets: tuple[int, int]) -> Span:
         return Span(start=offsets[0], end=offsets[1], text=self.text[offsets[0] : offsets[1]])
