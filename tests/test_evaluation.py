@@ -267,3 +267,24 @@ def test_eval_command_rejects_a_missing_dataset(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "nope.jsonl: cannot read the dataset" in result.output
+
+
+def test_main_deal_from_the_file_name_codes() -> None:
+    from arms_extract.evaluation.main_deal import MainDealCounts, coded_pair
+
+    assert coded_pair("20180810_DEFWEB_Egypt received _A_EGY_B_RUS") == ("EGY", "RUS")
+    assert coded_pair("20180914_DEFWEB_New UAV ordered_A_SAU_B_SA") == ("SAU", "ZAF")
+    assert coded_pair("20180515_DAILY_Military spendin_B_SPA") is None  # no recipient coded
+    counts = MainDealCounts()
+    counts.add("a_A_EGY_B_RUS", [("EGY", "RUS")])
+    counts.add("b_A_CAN_B_AUS", [("AUS", "CAN")])  # reversed
+    counts.add("c_A_ARG_B_USA", [], has_deal=False)  # a cookie wall: no deal in the text
+    counts.add("d_no_code", [("EGY", "RUS")])
+    assert counts.scores() == {
+        "coded": 3,
+        "both_right": 1,
+        "share": 0.3333,
+        "reversed": 1,
+        "coded_with_deal": 2,
+        "both_right_with_deal": 1,
+    }

@@ -37,18 +37,23 @@ def coded_pair(article_id: str) -> tuple[str, str] | None:
 
 
 class MainDealCounts:
-    """How many coded articles have a sale with both parties right, and how many only reversed."""
+    """How many coded articles have a sale with both parties right, and how many only reversed;
+    also among the coded articles whose gold marks a deal at all (a code on a page with no deal
+    in its text, such as a cookie wall, cannot be found by any system)."""
 
     def __init__(self) -> None:
         self.coded = self.right = self.reversed = 0
+        self.coded_with_deal = self.right_with_deal = 0
 
-    def add(self, article_id: str, pairs: list[tuple[str | None, str | None]]) -> None:
+    def add(self, article_id: str, pairs: list[tuple[str | None, str | None]], has_deal: bool = True) -> None:
         expected = coded_pair(article_id)
         if expected is None:
             return
         self.coded += 1
+        self.coded_with_deal += has_deal
         if expected in pairs:
             self.right += 1
+            self.right_with_deal += has_deal
         elif (expected[1], expected[0]) in pairs:
             self.reversed += 1
 
@@ -58,4 +63,6 @@ class MainDealCounts:
             "both_right": self.right,
             "share": round(self.right / self.coded, 4) if self.coded else 0.0,
             "reversed": self.reversed,
+            "coded_with_deal": self.coded_with_deal,
+            "both_right_with_deal": self.right_with_deal,
         }

@@ -90,6 +90,9 @@ def _table(metrics: dict[str, Any]) -> list[str]:
     if any(systems[n]["main_deal"]["coded"] for n in names):
         cells = [f"{systems[n]['main_deal']['both_right']}/{systems[n]['main_deal']['coded']}" for n in names]
         lines.append("| main deal (file-name codes), both parties right | " + " | ".join(cells) + " | 0.85 |")
+        deals = [systems[n]["main_deal"] for n in names]
+        cells = [f"{d.get('both_right_with_deal', 0)}/{d.get('coded_with_deal', 0)}" for d in deals]
+        lines.append("| main deal, of coded articles whose gold marks a deal | " + " | ".join(cells) + " | |")
         cells = [str(systems[n]["main_deal"]["reversed"]) for n in names]
         lines.append("| main deal reversed | " + " | ".join(cells) + " | 0 |")
     if any((systems[n].get("actors") or {}).get("gold") for n in names):

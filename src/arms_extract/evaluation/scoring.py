@@ -315,7 +315,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
         if gold.scores_claims:
             claims.add(gold.attributions, answer.claims)
         if gold.scores_deal_spans:
-            main_deal.add(gold.id, [(s.buyer_country, s.seller_country) for s in answer.sales])
+            main_deal.add(gold.id, [(s.buyer_country, s.seller_country) for s in answer.sales], gold.has_deal)
             for label in gold.labels:
                 if label.has_span and label.tag in _PARTY_TAGS:
                     parties["gold"] += 1
