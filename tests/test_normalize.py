@@ -235,3 +235,18 @@ def test_guns_and_named_drones_are_weapons() -> None:
     assert category_of("Heron TP") == "aircraft"
     assert category_of("Wing Loong II") == "aircraft"
     assert category_of("gunmen") is None  # an attack is not a sale
+
+
+def test_what_is_no_weapon_system() -> None:
+    from arms_extract.core.normalize import is_not_materiel
+
+    # Support and services, kept as associated equipment with the sale.
+    for name in ("facilities infrastructure", "hangar construction", "software support", "containers"):
+        assert is_associated(name), name
+    # Money, budget lines, treaties, talks and words that name nothing: not items at all.
+    for name in ("Foreign Military Financing", "US military aid", "estimated cost", "more", "the others",
+                 "defense and security direction", "Egypt\u2013Israel Peace Treaty"):  # fmt: skip
+        assert is_not_materiel(name), name
+    # A weapon word or a designation keeps an item whatever else its name says.
+    for name in ("F-35 program funds", "Black Hawk helicopters", "AIM-120D-3", "Patriot missile cost"):
+        assert not is_not_materiel(name), name

@@ -852,7 +852,8 @@ _ASSOCIATED = re.compile(
     r"^(the |and |other |necessary |related |associated |additional |replacement )*"
     r"(spares?|parts|training|support|services?|repairs?|logistics|equipment|documentation|"
     r"technical|publications|personnel|maintenance|tools|test|materials?|assistance|"
-    r"program management|engineering|transportation)\b",
+    r"program management|engineering|transportation|facilities|infrastructure|construction|hangars?|"
+    r"software|containers|program requirements)\b",
     re.I,
 )
 
@@ -864,15 +865,20 @@ def is_associated(name: str) -> bool:
 
 _NOT_MATERIEL = re.compile(
     r"\b(funds?|funding|financing|finance|budgets?|appropriations?|programs|programmes|aid|treaty|accord|"
-    r"parity|law enforcement|loans?|grants?|website|memorandum|initiative|relations|talks)\b",
+    r"parity|law enforcement|loans?|grants?|website|memorandum|initiative|relations|talks|cooperation|"
+    r"partnership|strategy|policy|direction|estimated cost|costs?)\b",
     re.I,
 )
+# A "name" of only such words is no item at all: "more", "the others", "them".
+_FUNCTION_WORDS = frozenset("more most others other some any it them these those this that the all each".split())
 
 
 def is_not_materiel(name: str) -> bool:
     """A budget line, aid, a treaty or talks ("Foreign Military Financing", "US military aid",
     "Egypt-Israel Peace Treaty"): what small models list as the items of a "sale" that is none.
     A name with a designation or a weapon word ("F-35 program funds") is still materiel."""
+    if set(name.casefold().split()) <= _FUNCTION_WORDS:
+        return True
     return bool(_NOT_MATERIEL.search(name)) and not designations_in(name) and category_of(name) is None
 
 
