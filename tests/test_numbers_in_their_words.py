@@ -108,6 +108,7 @@ def test_a_one_word_date_is_kept(date: str, iso: str | None) -> None:
         # A year is no count, nor is a number three words away.
         ("first delivered in 2016 CH-47 helicopters", "CH-47 helicopters", None),
         ("bought 40 of the new Leopard tanks", "Leopard tanks", None),
+        ("sold 3 to them helicopters", "helicopters", None),
     ],
 )
 def test_the_count_an_item_mention_carries(text: str, name: str, count: str | None) -> None:

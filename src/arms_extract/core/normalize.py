@@ -866,7 +866,7 @@ def is_associated(name: str) -> bool:
 _NOT_MATERIEL = re.compile(
     r"\b(funds?|funding|financing|finance|budgets?|appropriations?|programs|programmes|aid|treaty|accord|"
     r"parity|law enforcement|loans?|grants?|website|memorandum|initiative|relations|talks|cooperation|"
-    r"partnership|strategy|policy|direction|estimated cost|costs?)\b",
+    r"partnership|strategy|policy|(?:estimated|total) costs?)\b",
     re.I,
 )
 # A "name" of only such words is no item at all: "more", "the others", "them".
@@ -895,7 +895,7 @@ _COUNT_WORDS = r"\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleve
 _COUNT_BEFORE = re.compile(
     r"((?:up to|as many as|about|approximately|some|nearly|at least|another|additional)\s+)?"
     rf"(?<![\w.,/-])({_COUNT_WORDS})\s+"
-    r"(?:(?:new|more|additional|used|second-hand|refurbished|modern|[A-Z][\w/-]*)\s+){0,2}$",
+    r"(?:(?:new|more|additional|used|second-hand|refurbished|modern|(?-i:[A-Z][\w/-]*))\s+){0,2}$",
     re.IGNORECASE,
 )
 _COUNT_LEADING = re.compile(rf"^(?:(?:up to|about|some|nearly|at least)\s+)?({_COUNT_WORDS})\s+\D", re.IGNORECASE)
