@@ -8,20 +8,17 @@ from arms_extract.core.assemble import assemble
 from arms_extract.records import Article, Sale
 
 
+def sales_of(
+    text: str, seller: str | None, buyer: str | None, *items: ItemAnswer, value: str | None = None, status: str | None
+) -> tuple[list[Sale], list[str]]:
+    """The sales assembled from a one-sale answer, and the warnings."""
+    answer = SaleAnswer(seller=seller, buyer=buyer, items=list(items), value=value, date=None, status=status)
+    sales, _, _, warnings = assemble(Article(id="x", text=text), ArticleAnswer(sales=[answer]))
+    return sales, warnings
+
+
 def one_sale(text: str, seller: str | None, buyer: str | None, item: str) -> tuple[Sale, list[str]]:
-    answer = ArticleAnswer(
-        sales=[
-            SaleAnswer(
-                seller=seller,
-                buyer=buyer,
-                items=[ItemAnswer(name=item, quantity=None)],
-                value=None,
-                date=None,
-                status="to acquire",
-            )
-        ]
-    )
-    [sale], _, _, warnings = assemble(Article(id="x", text=text), answer)
+    [sale], warnings = sales_of(text, seller, buyer, ItemAnswer(name=item, quantity=None), status="to acquire")
     return sale, warnings
 
 
@@ -84,58 +81,36 @@ def test_aid_and_a_treaty_are_no_sale_even_with_an_amount() -> None:
         "Egypt receives $1.3 billion a year in US military aid under the Egypt\u2013Israel Peace Treaty, "
         "the minister said."
     )
-    answer = ArticleAnswer(
-        sales=[
-            SaleAnswer(
-                seller="US",
-                buyer="Egypt",
-                items=[
-                    ItemAnswer(name="US military aid", quantity=None),
-                    ItemAnswer(name="Egypt\u2013Israel Peace Treaty", quantity=None),
-                ],
-                value="$1.3 billion",
-                date=None,
-                status="receives",
-            )
-        ]
+    sales, warnings = sales_of(
+        text,
+        "US",
+        "Egypt",
+        ItemAnswer(name="US military aid", quantity=None),
+        ItemAnswer(name="Egypt\u2013Israel Peace Treaty", quantity=None),
+        value="$1.3 billion",
+        status="receives",
     )
-    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert sales == []
     assert any("aid, a budget or a treaty" in w for w in warnings)
 
 
 def test_a_budget_line_beside_a_weapon_leaves_the_weapon() -> None:
     text = "The budget moves Foreign Military Financing and 12 Black Hawk helicopters to Armenia."
-    answer = ArticleAnswer(
-        sales=[
-            SaleAnswer(
-                seller=None,
-                buyer="Armenia",
-                items=[
-                    ItemAnswer(name="Foreign Military Financing", quantity=None),
-                    ItemAnswer(name="Black Hawk helicopters", quantity="12"),
-                ],
-                value=None,
-                date=None,
-                status=None,
-            )
-        ]
+    [sale], _ = sales_of(
+        text,
+        None,
+        "Armenia",
+        ItemAnswer(name="Foreign Military Financing", quantity=None),
+        ItemAnswer(name="Black Hawk helicopters", quantity="12"),
+        status=None,
     )
-    [sale], _, _, _ = assemble(Article(id="x", text=text), answer)
     assert [(i.name, i.quantity) for i in sale.items] == [("Black Hawk helicopters", 12)]
 
 
 def test_a_state_selling_to_itself_loses_the_seller_not_the_sale() -> None:
     text = "The Algerian military is operating the Russian TOS-1A rocket launcher, another purchase by Algeria."
-    sale_answer = SaleAnswer(
-        seller="Algeria",
-        buyer="Algeria",
-        items=[ItemAnswer(name="TOS-1A rocket launcher", quantity=None)],
-        value=None,
-        date=None,
-        status="purchase",
-    )
-    [sale], _, _, warnings = assemble(Article(id="x", text=text), ArticleAnswer(sales=[sale_answer]))
+    item = ItemAnswer(name="TOS-1A rocket launcher", quantity=None)
+    [sale], warnings = sales_of(text, "Algeria", "Algeria", item, status="purchase")
     # The seller the items' make names replaces the buyer's own state.
     assert (sale.seller_country, sale.buyer_country) == ("RUS", "DZA")
     assert any("the buyer's own state" in w for w in warnings)

@@ -22,6 +22,7 @@ from ..normalize import (
     country_code,
     country_forms,
     country_in,
+    implied_seller,
 )
 from ..sentences import sentence_around as _sentence_bounds
 
@@ -95,6 +96,10 @@ class Context:
     def __post_init__(self) -> None:
         self.text = self.article.text
         self.folded = FoldedText.of(self.text)
+        # Read once per article, asked for every sale and every party.
+        self.implied = implied_seller(self.text)
+        dateline = _DATELINE.match(self.text)
+        self.dateline_end = dateline.end() if dateline else 0
 
     def ground(self, path: str, mention: str | None, near: int | None = None, how: object = ground) -> Span | None:
         """Locate a mention with the grounding function `how`; warn and return None if absent."""
@@ -134,8 +139,7 @@ class Context:
     def in_dateline(self, span: Span) -> bool:
         """Whether a mention is the place of a dateline ("WARSAW, Poland — "): where the story was
         filed, not a party to the deal."""
-        dateline = _DATELINE.match(self.text)
-        return dateline is not None and span.start < dateline.end()
+        return span.start < self.dateline_end
 
     def linked(
         self, path: str, mention: str | None, span: Span | None, items: list[Span], how: object = None

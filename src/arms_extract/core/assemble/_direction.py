@@ -10,7 +10,6 @@ from ...records import (
 )
 from ..normalize import (
     country_in,
-    implied_seller,
 )
 from ._context import Context, country_pattern
 
@@ -64,7 +63,7 @@ class Direction(Context):
         """The model's buyer is the country the article implies sells (the US in a DSCA notice)
 
         and the article writes "sale to <the model's seller>": the roles were swapped."""
-        implied = implied_seller(self.text)
+        implied = self.implied
         return (
             implied is not None
             and country_in(buyer.text) == implied[0]
@@ -75,14 +74,14 @@ class Direction(Context):
     def buyer_alone(self, seller: Span) -> bool:
         """A sale's only party, given as seller, is a country the article writes buys and never sells."""
         code = country_in(seller.text)
-        return code is not None and implied_seller(self.text) is None and buys_not_sells(self.text, code)
+        return code is not None and self.implied is None and buys_not_sells(self.text, code)
 
     def worded_the_other_way(self, seller: Span, buyer: Span) -> bool:
         """Nothing in the article says the seller sells to the buyer, and something says the reverse."""
         seller_code, buyer_code = country_in(seller.text), country_in(buyer.text)
         if seller_code is None or buyer_code is None or seller_code == buyer_code:
             return False
-        if implied_seller(self.text) is not None:
+        if self.implied is not None:
             return False  # a DSCA notice: roles_swapped knows its wording better
         if direction_cues(self.text, seller_code, buyer_code):
             return False

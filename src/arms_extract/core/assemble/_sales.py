@@ -35,7 +35,6 @@ from ..normalize import (
     country_in,
     country_words,
     designations_in,
-    implied_seller,
     is_associated,
     is_not_materiel,
     parse_money,
@@ -151,25 +150,12 @@ class SaleBuilder(ActorBook, Direction):
             buyer_body = buyer_span.text  # "Burkina Faso's Air Force"
         seller_inference = None
         if seller_country is None:
-            maker = self.maker_country(items, buyer_country)
-            if maker is not None:
-                # "Chinese CH-4", "US-made F-16s": the article names where the weapon comes from.
-                seller_id, seller_country = self.party(maker)
-                seller_inference = sentence_around(self.text, maker)
-                evidence_spans = sorted([*evidence_spans, maker], key=lambda s: s.start)
-        if seller_country is None:
-            implied = implied_seller(self.text)
-            if implied is not None and implied[0] != buyer_country:
-                seller_country = implied[0]
-                cue = Span(start=implied[1], end=implied[2], text=self.text[implied[1] : implied[2]])
-                seller_inference = sentence_around(self.text, cue)
-        if seller_country is None:
-            source = self.written_source(items, buyer_country)
-            if source is not None:
-                # "Turkey has started to receive ... helicopters from the U.S."
-                seller_id, seller_country = self.party(source)
-                seller_inference = sentence_around(self.text, source)
-                evidence_spans = sorted([*evidence_spans, source], key=lambda s: s.start)
+            found = self.seller_implied(items, buyer_country)
+            if found is not None:
+                seller_country, seller_inference, words = found
+                if words is not None:
+                    seller_id, _ = self.party(words)
+                    evidence_spans = sorted([*evidence_spans, words], key=lambda s: s.start)
         sentences = sorted({_sentence_bounds(self.text, s.start, s.end) for s in evidence_spans})
         wording = {
             "condition": condition(self.text, sentences, [item.evidence[0].start for item in items]),
@@ -342,6 +328,20 @@ class SaleBuilder(ActorBook, Direction):
                         return span
         return None
 
+    def seller_implied(self, items: list[Item], buyer_country: str | None) -> tuple[str, Span, Span | None] | None:
+        """(country, the sentence that implies it, the words naming it) for a sale with no seller, from
+        the first of: the items' make ("Chinese CH-4", "US-made F-16s"), a DSCA notice's wording,
+        the items' source ("... helicopters from the U.S."). Never the buyer's own country."""
+        maker = self.maker_country(items, buyer_country)
+        if maker is None and self.implied is not None and self.implied[0] != buyer_country:
+            country, start, end = self.implied
+            return country, sentence_around(self.text, self.span_of((start, end))), None
+        words = maker or self.written_source(items, buyer_country)
+        country = country_in(words.text) if words else None
+        if words is None or country is None:
+            return None
+        return country, sentence_around(self.text, words), words
+
     def is_state(self, actor_id: str | None) -> bool:
         """Whether an actor is a country, a government body or armed forces (not a company)."""
         state = (ActorKind.country, ActorKind.government_body, ActorKind.military)
@@ -355,7 +355,7 @@ class SaleBuilder(ActorBook, Direction):
         """The model's buyer is the country written on the items ("25 Australian F/A-18A Hornets"
         with Australia as buyer) and nothing in the article says the model's seller sells to it."""
         buyer_code = country_in(buyer.text) if buyer else None
-        if buyer_code is None or implied_seller(self.text) is not None:
+        if buyer_code is None or self.implied is not None:
             return False  # a DSCA notice's title is "Iraq – Light Armored Vehicles": the buyer before the items
         if not any(code == buyer_code and self.adjective(span, code) for span, code in self.maker_words(items)):
             return False
