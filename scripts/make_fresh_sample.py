@@ -9,6 +9,13 @@ drawn with a seed of their own among articles of at most 6,000 characters, as th
     arms-extract eval ../shared/eval/arms_deals_dev.jsonl --ids eval/fresh_dev_ids.txt \\
         --no-baseline --no-cache --out out/fresh-dev
 
+A second, working sample (`--work`: 40 more, in neither the subset nor the fresh sample) is
+for trying rules on live answers through the answer cache, so that the fresh sample stays unseen
+until the end:
+
+    arms-extract eval ../shared/eval/arms_deals_dev.jsonl --ids eval/work_dev_ids.txt \\
+        --no-baseline --out out/work-dev
+
 The 20 PolNeAR articles held apart from rule-writing need no model (claims come from the
 grammar): python scripts/score_attributions.py --held.
 """
@@ -26,18 +33,30 @@ from arms_extract.evaluation.evalset import load_gold  # noqa: E402
 
 SEED = 20261203
 SIZE = 60
+WORK_SIZE = 40
 MAX_CHARS = 6000
 
 
-def main(source: Path) -> None:
-    fixed = set((ROOT / "eval" / "dev_ids.txt").read_text(encoding="utf-8").split("\n"))
+def read_ids(name: str) -> set[str]:
+    return set((ROOT / "eval" / name).read_text(encoding="utf-8").split("\n"))
+
+
+def main(source: Path, work: bool = False) -> None:
+    fixed = read_ids("dev_ids.txt")
     # An id with white space at either end cannot be written one per line (the reader strips lines).
     golds = load_gold(source / "arms_deals_dev.jsonl")
     candidates = sorted(g.id for g in golds if len(g.text) <= MAX_CHARS and g.id == g.id.strip())
+    if work:
+        seen = fixed | read_ids("fresh_dev_ids.txt")
+        sample = random.Random(SEED + 1).sample([i for i in candidates if i not in seen], WORK_SIZE)
+        (ROOT / "eval" / "work_dev_ids.txt").write_text("\n".join(sample) + "\n", encoding="utf-8")
+        print(f"{len(sample)} short dev articles in neither the subset nor the fresh sample -> eval/work_dev_ids.txt")
+        return
     fresh = random.Random(SEED).sample([i for i in candidates if i not in fixed], SIZE)
     (ROOT / "eval" / "fresh_dev_ids.txt").write_text("\n".join(fresh) + "\n", encoding="utf-8")
     print(f"{len(fresh)} of {len(candidates)} short dev articles not in the fixed subset -> eval/fresh_dev_ids.txt")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/eval"))
+    args = [a for a in sys.argv[1:] if a != "--work"]
+    main(Path(args[0] if args else "../shared/eval"), work="--work" in sys.argv[1:])

@@ -63,6 +63,12 @@ def test_country_in_a_longer_phrase() -> None:
     assert country_in("Lockheed Martin") is None
 
 
+@pytest.mark.parametrize("region", ["Latin America", "South America", "North American Aerospace Defense Command"])
+def test_a_region_named_after_america_is_not_the_united_states(region: str) -> None:
+    assert country_in(region) is None
+    assert country_in(f"arms sales to {region} and Russia") == "RUS"
+
+
 @pytest.mark.parametrize(
     ("phrase", "amount", "currency", "usd", "qualifier"),
     [

@@ -91,6 +91,9 @@ class Item(BaseModel):
         default=None, description="'ordered' or 'delivered': what the quantity counts, by its sentence's words"
     )
     evidence: list[Span] = Field(default_factory=list)
+    found_by: str = Field(
+        default="model", description="'model', or 'listed': a counted weapon code found in the article's list"
+    )
 
 
 class Money(BaseModel):
@@ -135,6 +138,10 @@ class Sale(BaseModel):
     )
     context: Wording | None = Field(
         default=None, description="'done', 'planned', 'hypothetical', 'denied' or 'cancelled', by the article's words"
+    )
+    found_by: str = Field(
+        default="model",
+        description="'model', or 'listed': built from counted weapons code found in a sentence no sale covered",
     )
 
 

@@ -250,6 +250,9 @@ def country_code(name: str | None) -> str | None:
     return None
 
 
+_REGIONS = re.compile(r"\b(?:Latin|South|North|Central)[\s-]+Americ\w*|\bthe\s+Americas\b", re.IGNORECASE)
+
+
 def country_in(phrase: str | None) -> str | None:
     """The country a longer phrase names ("Burkina Faso's Air Force" -> BFA), if exactly one."""
     if not phrase:
@@ -257,6 +260,8 @@ def country_in(phrase: str | None) -> str | None:
     whole = country_code(phrase)
     if whole:
         return whole
+    # A region is no country: "America" in "Latin America" or "North American" is not the US.
+    phrase = _REGIONS.sub(lambda match: " " * len(match.group(0)), phrase)
     lowered = phrase.casefold()
     for alias in _LONG_ALIASES:
         # "Taipei Economic and Cultural Representative Office in the United States" is Taiwan.

@@ -149,6 +149,7 @@ def _sale_card(sale: Sale) -> dict[str, Any]:
     items = [
         f"{item.quantity_qualifier + ' ' if item.quantity_qualifier else ''}"
         f"{str(item.quantity) + ' × ' if item.quantity is not None else ''}{item.name}"
+        f"{' (listed)' if item.found_by == 'listed' and sale.found_by != 'listed' else ''}"
         for item in sale.items
     ]
     value = None
@@ -165,6 +166,7 @@ def _sale_card(sale: Sale) -> dict[str, Any]:
         ("date", sale.date and (sale.date.iso or sale.date.text)),
         ("buyer body", sale.buyer_body),
         ("seller", "inferred from the article" if sale.seller_inferred else None),
+        ("found by", "the article's list of counted weapons" if sale.found_by == "listed" else None),
         *((name, wording.value.replace("_", " ") if wording else None) for name, wording in _wordings(sale)),
     )
 

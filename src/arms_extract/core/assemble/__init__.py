@@ -17,12 +17,13 @@ from ..normalize import notice_cost
 from ._claims import ClaimBuilder
 from ._context import dsca_agency
 from ._direction import without_mirrors
-from ._sales import SaleBuilder, distinct, merge_fragments, one_sale_per_notice, sale_key
+from ._listed import ListedSales
+from ._sales import distinct, merge_fragments, one_sale_per_notice, sale_key
 
 __all__ = ["assemble", "merge_fragments", "no_sale_reason", "one_sale_per_notice"]
 
 
-class _Assembler(SaleBuilder, ClaimBuilder):
+class _Assembler(ListedSales, ClaimBuilder):
     """Every step, on one context."""
 
 
@@ -41,6 +42,7 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
     only_sale = len(fragments) == 1
     sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
     sales = without_mirrors(distinct(sales, sale_key), article.text, builder.warnings)
+    sales = builder.with_listed_items(sales, len(fragments), one_sale=dsca_agency(article.text) is not None)
     claims = [
         builder.grammar_claim(attribution, sales).model_copy(update={"id": f"claim-{i + 1}"})
         for i, attribution in enumerate(find_attributions(article.text))

@@ -154,7 +154,10 @@ class ActorBook(Context):
             if actor is not None:
                 return actor
         folded = name.casefold().strip()
+        code = country_in(name)
         for actor in self.actors.values():
+            if actor.kind is ActorKind.country and code != actor.country:
+                continue  # "Africa" is not South Africa, nor "Guinea" Papua New Guinea
             names = [actor.name, *actor.aliases]
             if any(n.casefold() in folded or folded in n.casefold() for n in names if len(n) > 3):
                 return actor

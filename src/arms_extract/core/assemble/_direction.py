@@ -13,13 +13,13 @@ from ..normalize import (
 )
 from ._context import Context, country_pattern
 
-_SELLING = r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*)\b[^.]{0,80}?\bto\s+(?:the\s+)?"
+SELLING_TO = r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*)\b[^.]{0,80}?\bto\s+(?:the\s+)?"
 
 
 def _sold_to(text: str, party: str) -> bool:
     """Whether the article writes that something is sold, transferred or delivered to `party`."""
     name = re.sub(r"^the\s+", "", party.strip(), flags=re.I)
-    return re.search(_SELLING + re.escape(name), text, re.I) is not None
+    return re.search(SELLING_TO + re.escape(name), text, re.I) is not None
 
 
 _GOVERNMENT = r"(?:(?:the\s+)?(?:government|kingdom|republic)\s+of\s+(?:the\s+)?)?"
@@ -27,7 +27,7 @@ _BUYING = r"(?:buy|bought|purchas|acquir|receiv|order|procur)"
 _POSSESSIVE = r"(?:['\u2019]s?)?"
 
 
-def _buys(names: str) -> str:
+def buys(names: str) -> str:
     """ "<buyer> buys", "<buyer>'s armed forces are to acquire"."""
     return r"\b" + names + r"\w*" + _POSSESSIVE + r"\s+(?:\w+\s+){0,4}?" + _BUYING
 
@@ -36,9 +36,9 @@ def direction_cues(text: str, seller: str, buyer: str) -> int:
     """How many of three phrasings say `seller` sells to `buyer`: "sold to <buyer>", "from <seller>", "<buyer> buys"."""
     buyer_names, seller_names = country_pattern(buyer), country_pattern(seller)
     patterns = (
-        _SELLING + _GOVERNMENT + buyer_names + r"\b",
+        SELLING_TO + _GOVERNMENT + buyer_names + r"\b",
         r"\bfrom\s+(?:the\s+)?" + _GOVERNMENT + seller_names + r"\b",
-        _buys(buyer_names),
+        buys(buyer_names),
     )
     return sum(1 for pattern in patterns if re.search(pattern, text, re.IGNORECASE))
 
@@ -51,7 +51,7 @@ def buys_not_sells(text: str, code: str) -> bool:
         r"\bfrom\s+(?:the\s+)?" + _GOVERNMENT + names + r"\b",
         r"\b" + names + r"\w*" + _POSSESSIVE + r"\s+(?:\w+\s+){0,3}?(?:sell|sold|export|supplie|supply|transfer)",
     )
-    return re.search(_buys(names), text, re.IGNORECASE) is not None and not any(
+    return re.search(buys(names), text, re.IGNORECASE) is not None and not any(
         re.search(pattern, text, re.IGNORECASE) for pattern in sells
     )
 

@@ -72,8 +72,11 @@ _MADE_AFTER = re.compile(r"[- ](?:made|built|designed|produced|manufactured)\b")
 
 # "from the U.S.", "from South Korea", "from Russia's Rostec": up to three capitalised words after "from".
 _FROM_COUNTRY = re.compile(r"\bfrom\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
-# Not a source: "apart from Russia", "pressure from China", "switched from the US to Russia".
-_FROM_IDIOMS = frozenset("apart aside away far pressure threat threats switch switched switching shift shifted".split())
+# Not a source: "apart from Russia", "pressure from China", "switched from the US to Russia",
+# "an effort to break from Russia".
+_FROM_IDIOMS = frozenset(
+    "apart aside away far pressure threat threats switch switched switching shift shifted break breaking broke".split()
+)
 
 
 def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
@@ -91,9 +94,11 @@ def _counts(written: str, quantity: int | None) -> bool:
 class SaleBuilder(ActorBook, Direction):
     """One answered sale to a Sale record."""
 
-    def sale(self, index: int, answer: SaleAnswer, only_sale: bool) -> Sale | None:
+    def sale(self, index: int, answer: SaleAnswer, only_sale: bool, any_source: bool = True) -> Sale | None:
         """The steps, in order: parties, items, value, each kept only near the items; the date and
-        stage; a check that it is an arms sale at all; the actors; a seller the article implies."""
+        stage; a check that it is an arms sale at all; the actors; a seller the article implies
+        (with `any_source` False, not from a "from <country>" of the items' sentence, which may be
+        another item's)."""
         path = f"sales[{index}]"
         seller_span, buyer_span = self.sale_parties(path, answer)
         anchor = next((s.start for s in (buyer_span, seller_span) if s is not None), None)
@@ -150,7 +155,7 @@ class SaleBuilder(ActorBook, Direction):
             buyer_body = buyer_span.text  # "Burkina Faso's Air Force"
         seller_inference = None
         if seller_country is None:
-            found = self.seller_implied(items, buyer_country)
+            found = self.seller_implied(items, buyer_country, any_source)
             if found is not None:
                 seller_country, seller_inference, words = found
                 if words is not None:
@@ -328,7 +333,9 @@ class SaleBuilder(ActorBook, Direction):
                         return span
         return None
 
-    def seller_implied(self, items: list[Item], buyer_country: str | None) -> tuple[str, Span, Span | None] | None:
+    def seller_implied(
+        self, items: list[Item], buyer_country: str | None, any_source: bool = True
+    ) -> tuple[str, Span, Span | None] | None:
         """(country, the sentence that implies it, the words naming it) for a sale with no seller, from
         the first of: the items' make ("Chinese CH-4", "US-made F-16s"), a DSCA notice's wording,
         the items' source ("... helicopters from the U.S."). Never the buyer's own country."""
@@ -336,7 +343,7 @@ class SaleBuilder(ActorBook, Direction):
         if maker is None and self.implied is not None and self.implied[0] != buyer_country:
             country, start, end = self.implied
             return country, sentence_around(self.text, self.span_of((start, end))), None
-        words = maker or self.written_source(items, buyer_country)
+        words = maker or (self.written_source(items, buyer_country) if any_source else None)
         country = country_in(words.text) if words else None
         if words is None or country is None:
             return None

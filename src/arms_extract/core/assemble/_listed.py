@@ -1,0 +1,140 @@
+"""The counted weapons code finds in the article (core/listed_items.py), given to the sales.
+
+A counted weapon written in the sentence of a sale's items is one more item of that sale ("16
+Caracal and 50 Black Hawk helicopters"); one in a sentence no sale covers is a sale of its
+own, built from the article's words by the same steps as the model's sales (its buyer is a
+country the sentence writes buys, or sells to; its seller what the items' make or "from ..."
+says). In an article where the model found no sale, such a sale is kept only with a buyer. Another mention of an item a sale already has ("15 Ka-52s" beside "12 Ka-52 attack
+helicopters") adds nothing: the model chose which of the counts is the deal's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...records import Item, Sale, Span
+from ..answer import ItemAnswer, SaleAnswer
+from ..listed_items import ListedItem, is_named, listed_items, same_model
+from ..names import names_in
+from ..normalize import country_in
+from ._context import country_pattern
+from ._direction import SELLING_TO, buys
+from ._sales import SaleBuilder
+
+# "from France", "from the U.S.", "from South Korea" right after an item's name.
+_FROM_AFTER = re.compile(r"\s+from\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
+
+
+def _inside(span: Span, bounds: tuple[int, int]) -> bool:
+    return bounds[0] <= span.start < bounds[1]
+
+
+class ListedSales(SaleBuilder):
+    """Adds the counted weapons the model left out to the sales, or as sales of their own."""
+
+    def with_listed_items(self, sales: list[Sale], first_index: int, one_sale: bool) -> list[Sale]:
+        """`sales` with the listed items they lack; new sales (numbered from `first_index`) for the
+        sentences no sale covers, unless the article holds one sale only (a DSCA notice); where the
+        model found no sale, only those with a buyer."""
+        spans = [span for sale in sales for item in sale.items for span in item.evidence]
+        left, others = [], []
+        for listed in listed_items(self.text):
+            name = self.text[slice(*listed.name)]
+            if not is_named(name) or any(s.start < listed.name[1] and listed.name[0] < s.end for s in spans):
+                continue
+            mentioned = [i for i, sale in enumerate(sales) if any(same_model(name, item.name) for item in sale.items)]
+            if mentioned:
+                others.append((listed, mentioned[0]))  # another mention of an item a sale has
+            else:
+                left.append(listed)
+        if not left:
+            return sales
+        sales = list(sales)
+        by_sentence: dict[tuple[int, int], list[ListedItem]] = {}
+        for listed in left:
+            owner = self.owner(sales, listed.sentence, others)
+            if owner is None and one_sale and sales:
+                owner = 0
+            if owner is None:
+                by_sentence.setdefault(listed.sentence, []).append(listed)
+                continue
+            sales[owner] = self.joined(sales[owner], listed)
+        if one_sale:
+            return sales
+        alone = not sales
+        index = first_index
+        for sentence, listed in by_sentence.items():
+            # "a Predator patrol craft from China, three RPB 33 patrol boats from France": a sale per source.
+            by_source: dict[str | None, list[ListedItem]] = {}
+            for item in listed:
+                by_source.setdefault(self.source_after(item), []).append(item)
+            for source, items in by_source.items():
+                sale = self.listed_sale(index, sentence, items, source)
+                index += 1
+                if sale is not None and alone and sale.buyer_country is None:
+                    # Where the model found no sale, code alone makes one only with a buyer the
+                    # sentence writes buys ("Pakistan ordered 12 ...") or is sold to.
+                    continue
+                if sale is not None:
+                    sales.append(sale)
+        return sales
+
+    def source_after(self, listed: ListedItem) -> str | None:
+        """The country written right after an item as where it comes from ("... boats from France")."""
+        match = _FROM_AFTER.match(self.text, listed.name[1], listed.sentence[1])
+        return match.group(1) if match and country_in(match.group(1)) else None
+
+    def owner(self, sales: list[Sale], sentence: tuple[int, int], others: list[tuple[ListedItem, int]]) -> int | None:
+        """The sale whose items are written in `sentence` (by the model's mention or another one)."""
+        for i, sale in enumerate(sales):
+            if any(_inside(item.evidence[0], sentence) for item in sale.items):
+                return i
+        return next((i for listed, i in others if listed.sentence == sentence), None)
+
+    def listed_answer(self, listed: list[ListedItem]) -> list[ItemAnswer]:
+        return [
+            ItemAnswer(name=self.text[slice(*item.name)], quantity=self.text[slice(*item.count)]) for item in listed
+        ]
+
+    def joined(self, sale: Sale, listed: ListedItem) -> Sale:
+        """`sale` with one more item, as written in its sentence."""
+        answer = SaleAnswer(
+            seller=None, buyer=None, items=self.listed_answer([listed]), value=None, date=None, status=None
+        )
+        items: list[Item] = self.sale_items(f"{sale.id} listed item", answer, listed.name[0])
+        if not items:
+            return sale
+        items = [item.model_copy(update={"found_by": "listed"}) for item in items]
+        spans = {(s.start, s.end): s for s in [*sale.evidence, *items[0].evidence]}
+        evidence = sorted(spans.values(), key=lambda s: s.start)
+        return sale.model_copy(update={"items": [*sale.items, *items], "evidence": evidence})
+
+    def listed_sale(
+        self, index: int, sentence: tuple[int, int], listed: list[ListedItem], source: str | None
+    ) -> Sale | None:
+        """A sale of counted weapons of one sentence, with the buyer the sentence names."""
+        answer = SaleAnswer(
+            seller=source,
+            buyer=self.buyer_written(sentence),
+            items=self.listed_answer(listed),
+            value=None,
+            date=None,
+            status=None,
+        )
+        sale = self.sale(index, answer, only_sale=False, any_source=False)
+        if sale is None:
+            return None
+        items = [item.model_copy(update={"found_by": "listed"}) for item in sale.items]
+        return sale.model_copy(update={"found_by": "listed", "items": items})
+
+    def buyer_written(self, sentence: tuple[int, int]) -> str | None:
+        """The first country the sentence writes buys ("Egypt agreed to acquire") or is sold to."""
+        start, end = sentence
+        words = self.text[start:end]
+        for name in names_in(words):
+            if name.kind != "country" or name.country is None:
+                continue
+            pattern = country_pattern(name.country)
+            if re.search(buys(pattern), words, re.I) or re.search(SELLING_TO + pattern + r"\b", words, re.I):
+                return name.text
+        return None

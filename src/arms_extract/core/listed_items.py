@@ -1,0 +1,118 @@
+"""Weapons an article lists with their count, found by code: "three RPB 33 patrol boats",
+"294 Oplot-M main battle tanks", "two former Bulgarian An-26s".
+
+The model reads an article's main deal well and leaves out the rest: the second and third
+item of a list, a deal told in one sentence further down. A count before a weapon's name in
+a sentence about a transfer is cheap to find and is seldom anything else, so code finds
+every one and assembly decides which sale it belongs to (or that it is a sale of its own).
+Every hit is a span of the article: nothing here can be invented.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import country_in
+from .sentences import sentence_spans
+
+# The head noun a weapon's name ends in; or a designation in the plural ("An-26s", "Ka-52s").
+_HEAD = (
+    r"(?:helicopters|helos|choppers|aircraft|jets|fighters|planes|bombers|drones|UAVs|UAS|tanks|"
+    r"vehicles|APCs|IFVs|carriers|missiles|interceptors|launchers|boats|ships|vessels|frigates|"
+    r"corvettes|submarines|destroyers|craft|howitzers|guns|cannons|rifles|radars|torpedoes|rockets|"
+    r"bombs|mortars|batteries|(?-i:[A-Z][A-Za-z/]*-\d+[A-Za-z]*s))"
+)
+_COUNT = (
+    r"(?<![\w.,/$\u20ac\u00a3-])"
+    r"(\d{1,3}(?:[,\u00a0 ]\d{3})+|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)"
+)
+# Up to five words between the count and the head, none of them a verb or a preposition that
+# starts another phrase ("12 of these Ukrainian armored recovery vehicles" keeps "of these").
+_BETWEEN = r"((?:of (?:these|those|the) )?(?:[\w/().'\u2019-]+ ){0,5}?)"
+_OF_THESE = re.compile(r"of (?:these|those|the) ")
+_LISTED = re.compile(_COUNT + r"\s+" + _BETWEEN + _HEAD + r"\b", re.IGNORECASE)
+_STOP_WORDS = frozenset(
+    "and or to for from by with in on at per which that who were was are is have has had will would "
+    "percent per cent years months days hours km miles kg tons tonnes".split()
+)
+# A sentence about a transfer: someone orders, buys, receives, sells or delivers.
+_TRANSFER = re.compile(
+    r"\b(order\w*|buy\w*|bought|acquir\w*|acquisition|purchas\w*|deliver\w*|sold|sells?|selling|sale|"
+    r"receiv\w*|procur\w*|suppl\w*|export\w*|contract\w*|handed over|transfer\w*|deal)\b",
+    re.IGNORECASE,
+)
+
+
+# A capitalised word right before the number, not at the sentence's start: the number names a model.
+_IN_A_NAME = re.compile(r"(?<=\S)\s+[A-Z][\w-]*\s+$")
+
+
+@dataclass(frozen=True)
+class ListedItem:
+    """A counted weapon: its name as written after the count, the count, and its sentence."""
+
+    name: tuple[int, int]
+    count: tuple[int, int]
+    sentence: tuple[int, int]
+
+
+def _a_year(count: str) -> bool:
+    plain = count.replace(",", "")
+    return plain.isdigit() and len(plain) == 4 and 1900 <= int(plain) <= 2099
+
+
+def listed_items(text: str) -> list[ListedItem]:
+    """Every count written before a weapon's name in a sentence about a transfer, in text order."""
+    found: list[ListedItem] = []
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        if not _TRANSFER.search(sentence):
+            continue
+        for match in _LISTED.finditer(sentence):
+            count, between = match.group(1), match.group(2)
+            if _a_year(count) or any(word.casefold() in _STOP_WORDS for word in between.split()):
+                continue
+            if _IN_A_NAME.search(sentence, 0, match.start(1)) and match.start(1) > 0:
+                continue  # "Project 11356 frigates", "Type 212 boats": the number is part of a name
+            lead = _OF_THESE.match(between)
+            name_start = start + match.start(2) + (lead.end() if lead else 0)
+            found.append(
+                ListedItem(
+                    name=(name_start, start + match.end()),
+                    count=(start + match.start(1), start + match.end(1)),
+                    sentence=(start, end),
+                )
+            )
+    return found
+
+
+def is_named(name: str) -> bool:
+    """Whether a listed item has a name of its own (a capitalised word or a designation), not only
+    a kind ("new helicopters", "vehicles"), which is usually another mention of a named item."""
+    return any(word[:1].isupper() or any(c.isdigit() for c in word) for word in name.split())
+
+
+def same_model(a: str, b: str) -> bool:
+    """Whether two names are mentions of one weapon: a designation in common ("Ka-52s" and
+    "Ka-52 attack helicopters"), one name inside the other, or a proper name in common that is
+    no country's ("80 Patriot missiles" and "Patriot air defense missile systems")."""
+    a_folded, b_folded = a.casefold(), b.casefold()
+    if a_folded in b_folded or b_folded in a_folded:
+        return True
+    return bool(_families(a) & _families(b)) or bool(_proper_words(a) & _proper_words(b))
+
+
+_PROPER = re.compile(r"\b[A-Z][A-Za-z]{2,}\b")
+
+
+def _proper_words(name: str) -> set[str]:
+    return {word for word in _PROPER.findall(name) if country_in(word) is None}
+
+
+# A model's family: "Ka-52" in "Ka-52s" and "Ka-52K Katran", "F-16" in "F-16V fighters".
+_FAMILY = re.compile(r"\b([A-Z][A-Za-z]{0,5}-\d{1,4})")
+
+
+def _families(name: str) -> set[str]:
+    return {family.casefold() for family in _FAMILY.findall(name)}

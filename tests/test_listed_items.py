@@ -1,0 +1,148 @@
+"""Counted weapons found by code (core/listed_items.py) and given to the sales (core/assemble/_listed.py):
+the items and deals the model leaves out. Texts are from the dev news articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from arms_extract.core.answer import ArticleAnswer, ItemAnswer, SaleAnswer
+from arms_extract.core.assemble import assemble
+from arms_extract.core.listed_items import is_named, listed_items, same_model
+from arms_extract.records import Article, Sale
+
+
+def listed(text: str) -> list[tuple[str, str]]:
+    return [(text[slice(*item.count)], text[slice(*item.name)]) for item in listed_items(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Ivory Coast has received a Predator patrol craft from China, three RPB 33 patrol boats from "
+            "France and four AT-105 Saxon armoured patrol vehicles.",
+            [("three", "RPB 33 patrol boats"), ("four", "AT-105 Saxon armoured patrol vehicles")],
+        ),
+        (
+            "Pakistan ordered 12 of these Ukrainian armored recovery vehicles alongside with 294 Oplot-M main "
+            "battle tanks for delivery in 2018-2021.",
+            [("12", "Ukrainian armored recovery vehicles"), ("294", "Oplot-M main battle tanks")],
+        ),
+        ("Scramble reports that two former Bulgarian An-26s were delivered.", [("two", "former Bulgarian An-26s")]),
+        ("The US DOD ordered 1 500 Husky vehicles.", [("1 500", "Husky vehicles")]),
+        # A model's number is no count: "Project 11356 frigates", "Type 212 boats"; nor is a year.
+        ("India agreed on the deliveries of three Project 11356 frigates.", [("three", "Project 11356 frigates")]),
+        ("India is negotiating purchases of Project 11356 frigates.", []),
+        ("Turkey bought in 2011 CH-47 helicopters.", []),
+        # Not a sentence about a transfer.
+        ("Each CH-47 helicopter has two rotors and carries 10 tons.", []),
+        # A count of something else: "30 pilots and 70 technicians", "40 percent of tanks".
+        ("Russia delivered 40 percent of the tanks.", []),
+    ],
+)
+def test_counted_weapons_in_sentences_about_a_transfer(text: str, expected: list[tuple[str, str]]) -> None:
+    assert listed(text) == expected
+
+
+def test_a_kind_alone_is_not_named() -> None:
+    assert not is_named("new helicopters") and not is_named("vehicles")
+    assert is_named("Caracal helos") and is_named("Z-9WE helicopters")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Ka-52s", "Ka-52 attack helicopters", True),
+        ("Patriot missiles", "Patriot air defense missile systems", True),
+        ("second hand Super Tucano aircraft", "A-29 Super Tucano", True),
+        ("PAC-3 missile interceptors", "Patriot air defense missile systems", False),
+        ("Russian S-400s", "Russian Su-35 fighters", False),  # a country's adjective in common is not a model
+    ],
+)
+def test_two_mentions_of_one_model(a: str, b: str, same: bool) -> None:
+    assert same_model(a, b) is same
+
+
+def sales_of(text: str, *answers: SaleAnswer) -> tuple[list[Sale], list[str]]:
+    sales, _, _, warnings = assemble(Article(id="x", text=text), ArticleAnswer(sales=list(answers)))
+    return sales, warnings
+
+
+def answer(seller: str | None, buyer: str | None, item: str, quantity: str | None = None) -> SaleAnswer:
+    return SaleAnswer(
+        seller=seller,
+        buyer=buyer,
+        items=[ItemAnswer(name=item, quantity=quantity)],
+        value=None,
+        date=None,
+        status="approved",
+    )
+
+
+def test_a_counted_weapon_in_the_sentence_of_a_sales_items_joins_that_sale() -> None:
+    text = (
+        "Turkey will not buy Patriot air defense missile systems if the US ties it to the S-400 contract. "
+        "The US Department of State approved the sale of 80 Patriot missiles and 60 PAC-3 missile interceptors "
+        "to Turkey last month."
+    )
+    [sale], _ = sales_of(text, answer("US", "Turkey", "Patriot missiles", "80"))
+    assert [(item.name, item.quantity) for item in sale.items] == [
+        ("Patriot missiles", 80),
+        ("PAC-3 missile interceptors", 60),
+    ]
+    assert [item.found_by for item in sale.items] == ["model", "listed"]
+    assert all(span.text == text[span.start : span.end] for item in sale.items for span in item.evidence)
+
+
+IVORY_COAST = (
+    "The Ivory Coast Air Force is now operating Antonov An-26Bs, with two recently delivered from Bulgaria.\n\n"
+    "According to SIPRI, the Ivory Coast has only received a few items of military equipment since 2011, "
+    "including a Predator patrol craft from China, three RPB 33 patrol boats from France and four AT-105 "
+    "Saxon armoured patrol vehicles for use in United Nations operations in Mali."
+)
+
+
+def test_counted_weapons_no_sale_covers_are_sales_of_their_own_one_per_source() -> None:
+    sales, _ = sales_of(IVORY_COAST, answer("Bulgaria", "Ivory Coast", "Antonov An-26Bs", "two"))
+    found = [(s.buyer_country, s.seller_country, [(i.name, i.quantity) for i in s.items]) for s in sales]
+    assert found == [
+        ("CIV", "BGR", [("Antonov An-26Bs", 2)]),
+        ("CIV", "FRA", [("RPB 33 patrol boats", 3)]),
+        # "from China" is the Predator's source, not the Saxons': their seller stays unknown.
+        ("CIV", None, [("AT-105 Saxon armoured patrol vehicles", 4)]),
+    ]
+    assert [s.found_by for s in sales] == ["model", "listed", "listed"]
+
+
+def test_without_a_sale_from_the_model_code_makes_one_only_with_a_buyer_written() -> None:
+    text = (
+        "The Atlet armored recovery vehicle is also proposed for export customers. Recently some sources "
+        "reported that Pakistan ordered 12 of these Ukrainian armored recovery vehicles alongside with 294 "
+        "Oplot-M main battle tanks for delivery in 2018-2021."
+    )
+    [sale], _ = sales_of(text)
+    assert (sale.buyer_country, sale.seller_country, sale.found_by) == ("PAK", "UKR", "listed")
+    assert [(i.name, i.quantity) for i in sale.items] == [
+        ("Ukrainian armored recovery vehicles", 12),
+        ("Oplot-M main battle tanks", 294),
+    ]
+    no_buyer = "Denel Dynamics delivered 12 Seeker 400 UAVs and two ground stations last year."
+    assert sales_of(no_buyer)[0] == []
+
+
+def test_another_mention_of_a_sales_item_is_no_new_sale() -> None:
+    text = (
+        "Egypt's military has taken delivery of at least 12 Ka-52 attack helicopters from Russia. "
+        "Last year Russian Helicopters said 15 Ka-52s would be delivered to Egypt by the end of 2017."
+    )
+    [sale], _ = sales_of(text, answer("Russia", "Egypt", "Ka-52 attack helicopters", "12"))
+    assert [(item.name, item.quantity) for item in sale.items] == [("Ka-52 attack helicopters", 12)]
+
+
+def test_a_break_from_a_country_is_no_source() -> None:
+    text = (
+        "Slovakia is on track to purchase 14 Lockheed Martin F-16V fighters to replace its MiG-29 jets in a "
+        "wider effort to break from Russia, a defence ministry official said."
+    )
+    sales, _ = sales_of(text, answer(None, "Slovakia", "Lockheed Martin F-16V fighters", "14"))
+    assert [(s.buyer_country, s.seller_country) for s in sales] == [("SVK", None)]
