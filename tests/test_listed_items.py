@@ -144,5 +144,7 @@ def test_a_break_from_a_country_is_no_source() -> None:
         "Slovakia is on track to purchase 14 Lockheed Martin F-16V fighters to replace its MiG-29 jets in a "
         "wider effort to break from Russia, a defence ministry official said."
     )
-    sales, _ = sales_of(text, answer(None, "Slovakia", "Lockheed Martin F-16V fighters", "14"))
-    assert [(s.buyer_country, s.seller_country) for s in sales] == [("SVK", None)]
+    [sale], _ = sales_of(text, answer(None, "Slovakia", "Lockheed Martin F-16V fighters", "14"))
+    # Not Russia; the maker on the item (Lockheed Martin) is the implied source.
+    assert (sale.buyer_country, sale.seller_country) == ("SVK", "USA")
+    assert sale.seller_inference is not None and "Lockheed Martin" in sale.seller_inference.text

@@ -12,6 +12,7 @@ from ...records import (
 from ..grounding import (
     find_all,
 )
+from ..makers import maker_country
 from ..names import ORGANISATION_WORDS, names_in, organisation_kind
 from ..nationality import company_country
 from ..normalize import (
@@ -120,7 +121,8 @@ class ActorBook(Context):
             if country is None and title:
                 country = _country_of_title(title)
             if country is None and kind not in (ActorKind.person, ActorKind.country):
-                country = company_country(self.text, spans)  # "Israel's Rafael", "the Slovak company LOTN"
+                # "Israel's Rafael", "the Slovak company LOTN"; else a maker's home country ("Saab")
+                country = company_country(self.text, spans) or maker_country(written)
             if kind is ActorKind.person:
                 canonical = personal_name(written)
             elif kind is ActorKind.country and as_country:
@@ -147,8 +149,10 @@ class ActorBook(Context):
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
-    def find_actor(self, name: str) -> Actor | None:
-        """The actor a free-text name refers to: same merge key, else a name containing it."""
+    def find_actor(self, name: str, at: Span | None = None) -> Actor | None:
+        """The actor a free-text name refers to: same merge key, else a name containing it (with
+        `at`, the place the name is written, only an actor named there too: "Saab" at the top of an
+        article is not "Saab Grintek Defence" named further down)."""
         for kind in (ActorKind.country, ActorKind.person, ActorKind.other):
             actor = self.actors.get(_merge_key(name, kind))
             if actor is not None:
@@ -158,6 +162,8 @@ class ActorBook(Context):
         for actor in self.actors.values():
             if actor.kind is ActorKind.country and code != actor.country:
                 continue  # "Africa" is not South Africa, nor "Guinea" Papua New Guinea
+            if at is not None and not any(m.start < at.end and at.start < m.end for m in actor.mentions):
+                continue
             names = [actor.name, *actor.aliases]
             if any(n.casefold() in folded or folded in n.casefold() for n in names if len(n) > 3):
                 return actor
@@ -191,7 +197,7 @@ class ActorBook(Context):
         if span is None:
             return None, None
         code = country_in(span.text)
-        actor = self.find_actor(span.text)
+        actor = self.find_actor(span.text, at=span)
         if actor is None:
             if code is not None and country_code(span.text) == code:
                 actor = self.add_actor(span.text, ActorKind.country)

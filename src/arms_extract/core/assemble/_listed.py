@@ -4,7 +4,8 @@ A counted weapon written in the sentence of a sale's items is one more item of t
 Caracal and 50 Black Hawk helicopters"); one in a sentence no sale covers is a sale of its
 own, built from the article's words by the same steps as the model's sales (its buyer is a
 country the sentence writes buys, or sells to; its seller what the items' make or "from ..."
-says). In an article where the model found no sale, such a sale is kept only with a buyer. Another mention of an item a sale already has ("15 Ka-52s" beside "12 Ka-52 attack
+says); in an article where the model found no sale, such a sale is kept only with a buyer.
+Another mention of an item a sale already has ("15 Ka-52s" beside "12 Ka-52 attack
 helicopters") adds nothing: the model chose which of the counts is the deal's.
 """
 

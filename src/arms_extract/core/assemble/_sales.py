@@ -25,6 +25,7 @@ from ..grounding import (
     ground_loosely,
     ground_prefix,
 )
+from ..makers import makers_in
 from ..names import is_demonym
 from ..normalize import (
     MAX_AMOUNT,
@@ -76,6 +77,19 @@ _FROM_COUNTRY = re.compile(r"\bfrom\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(
 # "an effort to break from Russia".
 _FROM_IDIOMS = frozenset(
     "apart aside away far pressure threat threats switch switched switching shift shifted break breaking broke".split()
+)
+
+
+# A maker that supplies: "Saab has been awarded", "Austal delivers"; "built by Damen", "from Embraer".
+_SUPPLIES_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?:\w+\s+){0,3}?(?:(?:was|were|has been|have been|is|been) )?"
+    r"(?:awarded|wins?|won|signs?|signed|deliver\w*|suppl\w+|sells?|sold|receiv\w+ (?:a|an|the) (?:\w+ ){0,2}"
+    r"(?:order|contract)|builds?|built|will build|to build|hands? over|handed over)\b",
+    re.IGNORECASE,
+)
+_SUPPLIED_BEFORE = re.compile(
+    r"\b(?:(?:built|made|produced|manufactured|supplied|delivered|developed|designed) by|from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 
 
@@ -346,8 +360,36 @@ class SaleBuilder(ActorBook, Direction):
         words = maker or (self.written_source(items, buyer_country) if any_source else None)
         country = country_in(words.text) if words else None
         if words is None or country is None:
-            return None
+            found = self.maker_named(items, buyer_country)
+            if found is None:
+                return None
+            words, country = found
         return country, sentence_around(self.text, words), words
+
+    def maker_named(self, items: list[Item], buyer_country: str | None) -> tuple[Span, str] | None:
+        """(the name, its country) of an arms maker written on an item ("Lockheed Martin F-16V
+        fighters", "Saab's IDAS-2"), else of the one maker its sentence names ("Saab has received an
+        order for IDAS-2"): the weapon's source when the article names no supplying country. Not
+        when the sentence names makers of several countries ("offers by Lockheed Martin, Leonardo
+        and Airbus"), and never the buyer's own country (a domestic order)."""
+        for item in items:
+            name = item.evidence[0]
+            start, end = _sentence_bounds(self.text, name.start)
+            # The buyer's own makers are left out: "Saab ... a contract from India's Hindustan Aeronautics".
+            found = [m for m in makers_in(self.text[start:end]) if m[2] != buyer_country]
+            on_item = [m for m in found if name.start - 30 <= start + m[0] < name.end]
+            supplying = [m for m in found if self.supplies(start + m[0], start + m[1])]
+            if on_item or (supplying and len({code for _, _, code in found}) == 1):
+                m_start, m_end, code = (on_item or supplying)[0]
+                return self.span_of((start + m_start, start + m_end)), code
+        return None
+
+    def supplies(self, start: int, end: int) -> bool:
+        """Whether the sentence writes the maker named at [start, end) supplies: "Saab has been
+        awarded a contract", "Austal delivered", "built by Damen", "from Embraer"."""
+        return bool(
+            _SUPPLIES_AFTER.match(self.text, end) or _SUPPLIED_BEFORE.search(self.text, max(0, start - 30), start)
+        )
 
     def is_state(self, actor_id: str | None) -> bool:
         """Whether an actor is a country, a government body or armed forces (not a company)."""

@@ -1,0 +1,119 @@
+"""Arms makers and the country each is based in: where a weapon comes from when the article
+names its maker but no supplying country ("Saab has received a contract for IDAS-2 systems for
+India", "Lockheed Martin F-16V fighters").
+
+A transfer's supplier is the country of the company that produces the weapon; this is how SIPRI
+codes suppliers. The table holds large producers whose home country is one and undisputed
+(SIPRI Top 100 arms-producing companies and well-known exporters); groups owned across borders
+(Airbus, MBDA, KNDS, EuroSpike, Eurofighter, NHIndustries) are left out, since their country is
+a choice, not a fact; so are design bureaus whose name is also a model's ("Antonov An-26"), as
+an old airframe may come from any former owner. A hit is always a span of the article: the maker's name as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# "name | other name | ... = ISO 3166-1 alpha-3", one maker a line. Names match as whole words,
+# case-sensitively (so "Bell" the maker, not "bell"; "BAE" not "bae").
+_TABLE = """
+Lockheed Martin | Lockheed = USA
+Boeing = USA
+Raytheon | RTX = USA
+Northrop Grumman | Northrop = USA
+General Dynamics = USA
+General Atomics = USA
+Textron | Bell Helicopter | Bell Textron = USA
+Sikorsky = USA
+L3Harris | L3 Technologies | Harris Corporation = USA
+Oshkosh Defense | AM General = USA
+BAE Systems = GBR
+Rolls-Royce = GBR
+Babcock = GBR
+Thales = FRA
+Dassault Aviation | Dassault = FRA
+Naval Group | DCNS = FRA
+Nexter = FRA
+Safran = FRA
+Arquus = FRA
+Rheinmetall = DEU
+Krauss-Maffei Wegmann | KMW = DEU
+ThyssenKrupp Marine Systems | TKMS = DEU
+Diehl Defence | Diehl = DEU
+Hensoldt = DEU
+Heckler & Koch = DEU
+Lürssen | Lurssen = DEU
+Leonardo | Finmeccanica | AgustaWestland | Fincantieri | Iveco Defence Vehicles = ITA
+Saab = SWE
+Kockums = SWE
+Kongsberg = NOR
+Nammo = NOR
+Patria = FIN
+Damen = NLD
+Navantia | Indra = ESP
+FN Herstal = BEL
+Pilatus = CHE
+RUAG = CHE
+Rafael Advanced Defense Systems | Rafael = ISR
+Elbit Systems | Elbit = ISR
+Israel Aerospace Industries | IAI = ISR
+Israel Military Industries | IWI = ISR
+Rosoboronexport | Rostec = RUS
+Almaz-Antey | Uralvagonzavod | Kalashnikov Concern | Kalashnikov = RUS
+United Aircraft Corporation | Sukhoi | Mikoyan | Irkut | Russian Helicopters = RUS
+Tactical Missiles Corporation | KTRV = RUS
+Ukroboronprom | Ukrspecexport | Motor Sich = UKR
+Norinco | China North Industries = CHN
+Aviation Industry Corporation of China | AVIC = CHN
+CASIC | China Aerospace Science and Industry Corporation = CHN
+Poly Technologies = CHN
+China State Shipbuilding Corporation | CSSC = CHN
+Hanwha = KOR
+Hyundai Rotem = KOR
+Korea Aerospace Industries | KAI = KOR
+Daewoo Shipbuilding | DSME = KOR
+Mitsubishi Heavy Industries = JPN
+Kawasaki Heavy Industries = JPN
+Hindustan Aeronautics | HAL = IND
+Bharat Electronics | Bharat Dynamics = IND
+Mazagon Dock = IND
+Aselsan | Roketsan | Otokar | FNSS | Havelsan = TUR
+Turkish Aerospace Industries | Turkish Aerospace | TUSAS = TUR
+Baykar = TUR
+Embraer | Avibras = BRA
+Denel | Paramount Group = ZAF
+ST Engineering | Singapore Technologies = SGP
+Austal = AUS
+EDGE Group = ARE
+"""
+
+
+def _parse(table: str) -> list[tuple[str, str]]:
+    pairs = []
+    for line in table.strip().splitlines():
+        names, code = line.rsplit("=", 1)
+        pairs += [(name.strip(), code.strip()) for name in names.split("|")]
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+_MAKERS = _parse(_TABLE)
+_PATTERN = re.compile(r"(?<![\w-])(" + "|".join(re.escape(name) for name, _ in _MAKERS) + r")(?![\w-])")
+_COUNTRY = {name: code for name, code in _MAKERS}
+
+
+def makers_in(phrase: str) -> list[tuple[int, int, str]]:
+    """(start, end, country) of each maker named in `phrase`, in order."""
+    return [(m.start(1), m.end(1), _COUNTRY[m.group(1)]) for m in _PATTERN.finditer(phrase)]
+
+
+@lru_cache(maxsize=1024)
+def maker_country(name: str) -> str | None:
+    """The country of the maker a company's name is, or begins with ("Saab Group", "Lockheed
+    Martin Aeronautics"); None for any other name."""
+    found = makers_in(name.strip())
+    if not found:
+        return None
+    start, _, code = found[0]
+    before = name.strip()[:start].strip()
+    return code if before in ("", "the", "The") else None
