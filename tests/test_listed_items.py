@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from arms_extract.core.answer import ArticleAnswer, ItemAnswer, SaleAnswer
-from arms_extract.core.assemble import assemble
+from arms_extract.core.answer import ItemAnswer
 from arms_extract.core.listed_items import is_named, listed_items, same_model
-from arms_extract.records import Article, Sale
+
+from .answers import answer, assembled
 
 
 def listed(text: str) -> list[tuple[str, str]]:
@@ -63,20 +63,8 @@ def test_two_mentions_of_one_model(a: str, b: str, same: bool) -> None:
     assert same_model(a, b) is same
 
 
-def sales_of(text: str, *answers: SaleAnswer) -> tuple[list[Sale], list[str]]:
-    sales, _, _, warnings = assemble(Article(id="x", text=text), ArticleAnswer(sales=list(answers)))
-    return sales, warnings
-
-
-def answer(seller: str | None, buyer: str | None, item: str, quantity: str | None = None) -> SaleAnswer:
-    return SaleAnswer(
-        seller=seller,
-        buyer=buyer,
-        items=[ItemAnswer(name=item, quantity=quantity)],
-        value=None,
-        date=None,
-        status="approved",
-    )
+def counted(item: str, quantity: str) -> ItemAnswer:
+    return ItemAnswer(name=item, quantity=quantity)
 
 
 def test_a_counted_weapon_in_the_sentence_of_a_sales_items_joins_that_sale() -> None:
@@ -85,7 +73,7 @@ def test_a_counted_weapon_in_the_sentence_of_a_sales_items_joins_that_sale() -> 
         "The US Department of State approved the sale of 80 Patriot missiles and 60 PAC-3 missile interceptors "
         "to Turkey last month."
     )
-    [sale], _ = sales_of(text, answer("US", "Turkey", "Patriot missiles", "80"))
+    [sale], _ = assembled(text, answer("US", "Turkey", counted("Patriot missiles", "80")))
     assert [(item.name, item.quantity) for item in sale.items] == [
         ("Patriot missiles", 80),
         ("PAC-3 missile interceptors", 60),
@@ -103,7 +91,7 @@ IVORY_COAST = (
 
 
 def test_counted_weapons_no_sale_covers_are_sales_of_their_own_one_per_source() -> None:
-    sales, _ = sales_of(IVORY_COAST, answer("Bulgaria", "Ivory Coast", "Antonov An-26Bs", "two"))
+    sales, _ = assembled(IVORY_COAST, answer("Bulgaria", "Ivory Coast", counted("Antonov An-26Bs", "two")))
     found = [(s.buyer_country, s.seller_country, [(i.name, i.quantity) for i in s.items]) for s in sales]
     assert found == [
         ("CIV", "BGR", [("Antonov An-26Bs", 2)]),
@@ -120,14 +108,14 @@ def test_without_a_sale_from_the_model_code_makes_one_only_with_a_buyer_written(
         "reported that Pakistan ordered 12 of these Ukrainian armored recovery vehicles alongside with 294 "
         "Oplot-M main battle tanks for delivery in 2018-2021."
     )
-    [sale], _ = sales_of(text)
+    [sale], _ = assembled(text)
     assert (sale.buyer_country, sale.seller_country, sale.found_by) == ("PAK", "UKR", "listed")
     assert [(i.name, i.quantity) for i in sale.items] == [
         ("Ukrainian armored recovery vehicles", 12),
         ("Oplot-M main battle tanks", 294),
     ]
     no_buyer = "Denel Dynamics delivered 12 Seeker 400 UAVs and two ground stations last year."
-    assert sales_of(no_buyer)[0] == []
+    assert assembled(no_buyer)[0] == []
 
 
 def test_another_mention_of_a_sales_item_is_no_new_sale() -> None:
@@ -135,7 +123,7 @@ def test_another_mention_of_a_sales_item_is_no_new_sale() -> None:
         "Egypt's military has taken delivery of at least 12 Ka-52 attack helicopters from Russia. "
         "Last year Russian Helicopters said 15 Ka-52s would be delivered to Egypt by the end of 2017."
     )
-    [sale], _ = sales_of(text, answer("Russia", "Egypt", "Ka-52 attack helicopters", "12"))
+    [sale], _ = assembled(text, answer("Russia", "Egypt", counted("Ka-52 attack helicopters", "12")))
     assert [(item.name, item.quantity) for item in sale.items] == [("Ka-52 attack helicopters", 12)]
 
 
@@ -144,7 +132,7 @@ def test_a_break_from_a_country_is_no_source() -> None:
         "Slovakia is on track to purchase 14 Lockheed Martin F-16V fighters to replace its MiG-29 jets in a "
         "wider effort to break from Russia, a defence ministry official said."
     )
-    [sale], _ = sales_of(text, answer(None, "Slovakia", "Lockheed Martin F-16V fighters", "14"))
+    [sale], _ = assembled(text, answer(None, "Slovakia", counted("Lockheed Martin F-16V fighters", "14")))
     # Not Russia; the maker on the item (Lockheed Martin) is the implied source.
     assert (sale.buyer_country, sale.seller_country) == ("SVK", "USA")
     assert sale.seller_inference is not None and "Lockheed Martin" in sale.seller_inference.text

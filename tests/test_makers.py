@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from arms_extract.core.answer import ArticleAnswer, ItemAnswer, SaleAnswer
-from arms_extract.core.assemble import assemble
 from arms_extract.core.makers import maker_country, makers_in
-from arms_extract.records import Article, Sale
+from arms_extract.records import Sale
+
+from .answers import answer, assembled
 
 
 @pytest.mark.parametrize(
@@ -38,15 +38,7 @@ def test_makers_in_a_phrase_as_whole_words() -> None:
 
 
 def sale_of(text: str, seller: str | None, buyer: str | None, item: str) -> Sale:
-    answer = SaleAnswer(
-        seller=seller,
-        buyer=buyer,
-        items=[ItemAnswer(name=item, quantity=None)],
-        value=None,
-        date=None,
-        status="ordered",
-    )
-    [sale], _, _, _ = assemble(Article(id="x", text=text), ArticleAnswer(sales=[answer]))
+    [sale], _ = assembled(text, answer(seller, buyer, item))
     return sale
 
 

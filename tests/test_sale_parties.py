@@ -3,18 +3,17 @@ wrong or missing (core/assemble/_sales.py, _direction.py). Texts are from the de
 
 from __future__ import annotations
 
-from arms_extract.core.answer import ArticleAnswer, ItemAnswer, SaleAnswer
-from arms_extract.core.assemble import assemble
-from arms_extract.records import Article, Sale
+from arms_extract.core.answer import ItemAnswer
+from arms_extract.records import Sale
+
+from .answers import answer, assembled
 
 
 def sales_of(
     text: str, seller: str | None, buyer: str | None, *items: ItemAnswer, value: str | None = None, status: str | None
 ) -> tuple[list[Sale], list[str]]:
     """The sales assembled from a one-sale answer, and the warnings."""
-    answer = SaleAnswer(seller=seller, buyer=buyer, items=list(items), value=value, date=None, status=status)
-    sales, _, _, warnings = assemble(Article(id="x", text=text), ArticleAnswer(sales=[answer]))
-    return sales, warnings
+    return assembled(text, answer(seller, buyer, *items, value=value, status=status))
 
 
 def one_sale(text: str, seller: str | None, buyer: str | None, item: str) -> tuple[Sale, list[str]]:
