@@ -30,6 +30,17 @@ def listed(text: str) -> list[tuple[str, str]]:
         ),
         ("Scramble reports that two former Bulgarian An-26s were delivered.", [("two", "former Bulgarian An-26s")]),
         ("The US DOD ordered 1 500 Husky vehicles.", [("1 500", "Husky vehicles")]),
+        (
+            "Angola took delivery of eight Mi-171Sh armed transport helicopters from Russia and 12 second hand "
+            "and upgraded Mi-24P/Mi-35P attack helicopters.",
+            [
+                ("eight", "Mi-171Sh armed transport helicopters"),
+                ("12", "second hand and upgraded Mi-24P/Mi-35P attack helicopters"),
+            ],
+        ),
+        # Two counts joined by "and" are two phrases; a rejected phrase leaves the next count free.
+        ("Russia delivered 30 pilots and 70 helicopters.", [("70", "helicopters")]),
+        ("Over 12 years and 20 F-16s were delivered.", [("20", "F-16s")]),
         # A model's number is no count: "Project 11356 frigates", "Type 212 boats"; nor is a year.
         ("India agreed on the deliveries of three Project 11356 frigates.", [("three", "Project 11356 frigates")]),
         ("India is negotiating purchases of Project 11356 frigates.", []),
@@ -116,6 +127,20 @@ def test_without_a_sale_from_the_model_code_makes_one_only_with_a_buyer_written(
     ]
     no_buyer = "Denel Dynamics delivered 12 Seeker 400 UAVs and two ground stations last year."
     assert assembled(no_buyer)[0] == []
+
+
+def test_the_buyer_of_a_listed_sale_may_take_delivery() -> None:
+    text = (
+        "Angola is the customer for four Super Dvora Mk 3 patrol boats ordered from Israel.\n\nAngola has "
+        "already taken delivery of a number of helicopters, including two AW139 helicopters from AgustaWestland "
+        "for use by the Navy and eight Mi-171Sh armed transport helicopters from Russia."
+    )
+    sales, _ = assembled(text, answer("Israel", "Angola", counted("Super Dvora Mk 3 patrol boats", "four")))
+    found = [(s.buyer_country, s.seller_country, [(i.name, i.quantity) for i in s.items]) for s in sales[1:]]
+    assert found == [
+        ("AGO", "ITA", [("AW139 helicopters", 2)]),  # AgustaWestland, the one maker the sentence says supplies
+        ("AGO", "RUS", [("Mi-171Sh armed transport helicopters", 8)]),
+    ]
 
 
 def test_another_mention_of_a_sales_item_is_no_new_sale() -> None:

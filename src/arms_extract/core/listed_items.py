@@ -27,13 +27,14 @@ _COUNT = (
     r"(?<![\w.,/$\u20ac\u00a3-])"
     r"(\d{1,3}(?:[,\u00a0 ]\d{3})+|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)"
 )
-# Up to five words between the count and the head, none of them a verb or a preposition that
+# Up to six words between the count and the head, none of them a verb or a preposition that
 # starts another phrase ("12 of these Ukrainian armored recovery vehicles" keeps "of these").
-_BETWEEN = r"((?:of (?:these|those|the) )?(?:[\w/().'\u2019-]+ ){0,5}?)"
+_BETWEEN = r"((?:of (?:these|those|the) )?(?:[\w/().'\u2019-]+ ){0,6}?)"
+_NUMBER = re.compile(r"\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?")
 _OF_THESE = re.compile(r"of (?:these|those|the) ")
 _LISTED = re.compile(_COUNT + r"\s+" + _BETWEEN + _HEAD + r"\b", re.IGNORECASE)
 _STOP_WORDS = frozenset(
-    "and or to for from by with in on at per which that who were was are is have has had will would "
+    "or to for from by with in on at per which that who were was are is have has had will would "
     "percent per cent years months days hours km miles kg tons tonnes".split()
 )
 # A sentence about a transfer: someone orders, buys, receives, sells or delivers.
@@ -62,6 +63,19 @@ def _a_year(count: str) -> bool:
     return plain.isdigit() and len(plain) == 4 and 1900 <= int(plain) <= 2099
 
 
+def _counted(sentence: str, match: re.Match[str]) -> bool:
+    """Whether a match is a count and its weapon: not a year, no other count or clause between
+    ("12 second hand and upgraded Mi-24P/Mi-35P attack helicopters" is one), and not the number
+    of a model's name ("Project 11356 frigates")."""
+    count, between = match.group(1), match.group(2)
+    words = [word.casefold() for word in between.split()]
+    if _a_year(count) or any(word in _STOP_WORDS for word in words):
+        return False
+    if "and" in words and any(_NUMBER.fullmatch(word) for word in words):
+        return False  # "30 pilots and 70 helicopters": two counts
+    return not (match.start(1) > 0 and _IN_A_NAME.search(sentence, 0, match.start(1)))
+
+
 def listed_items(text: str) -> list[ListedItem]:
     """Every count written before a weapon's name in a sentence about a transfer, in text order."""
     found: list[ListedItem] = []
@@ -69,12 +83,13 @@ def listed_items(text: str) -> list[ListedItem]:
         sentence = text[start:end]
         if not _TRANSFER.search(sentence):
             continue
-        for match in _LISTED.finditer(sentence):
-            count, between = match.group(1), match.group(2)
-            if _a_year(count) or any(word.casefold() in _STOP_WORDS for word in between.split()):
+        position = 0
+        while (match := _LISTED.search(sentence, position)) is not None:
+            # A rejected match gives way at its count, so "12 years and 20 F-16s" still finds "20 F-16s".
+            position = match.end() if _counted(sentence, match) else match.end(1)
+            if position != match.end():
                 continue
-            if _IN_A_NAME.search(sentence, 0, match.start(1)) and match.start(1) > 0:
-                continue  # "Project 11356 frigates", "Type 212 boats": the number is part of a name
+            between = match.group(2)
             lead = _OF_THESE.match(between)
             name_start = start + match.start(2) + (lead.end() if lead else 0)
             found.append(

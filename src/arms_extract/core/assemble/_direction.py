@@ -23,7 +23,7 @@ def _sold_to(text: str, party: str) -> bool:
 
 
 _GOVERNMENT = r"(?:(?:the\s+)?(?:government|kingdom|republic)\s+of\s+(?:the\s+)?)?"
-_BUYING = r"(?:buy|bought|purchas|acquir|receiv|order|procur)"
+_BUYING = r"(?:buy|bought|purchas|acquir|receiv|order|procur|t(?:ake|akes|aken|aking|ook) delivery)"
 _POSSESSIVE = r"(?:['\u2019]s?)?"
 
 
