@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..records import Span
 
@@ -75,17 +76,25 @@ def find_all(text: str, mention: str, folded: FoldedText | None = None) -> list[
     """Every place `mention` occurs in `text`: exact matches first, then folded ones."""
     if not mention or not mention.strip():
         return []
-    exact = [
-        Span(start=m.start(), end=m.start() + len(mention), text=mention) for m in re.finditer(re.escape(mention), text)
-    ]
+    exact = _exact_matches(text, mention)
     if exact:
-        return exact
+        return list(exact)
     folded = folded or FoldedText.of(text)
     for candidate in _query_variants(mention):
         spans = _folded_matches(text, folded, candidate)
         if spans:
             return spans
     return []
+
+
+# Assembly looks the same names up many times in one article (each sale, item and party); an
+# article repeating a name thousands of times made that quadratic. The text's hash is computed
+# once per string, so the key is cheap.
+@lru_cache(maxsize=2048)
+def _exact_matches(text: str, mention: str) -> tuple[Span, ...]:
+    return tuple(
+        Span(start=m.start(), end=m.start() + len(mention), text=mention) for m in re.finditer(re.escape(mention), text)
+    )
 
 
 def _query_variants(mention: str) -> list[str]:

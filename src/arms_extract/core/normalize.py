@@ -937,12 +937,16 @@ def quantity_before(text: str, position: int) -> tuple[int, int] | None:
 
 def variants_in(text: str, base: str) -> list[tuple[str, int]]:
     """More specific designations of `base` written in `text`: AIM-120 -> AIM-120D-3, AIM-120C-8."""
+    return [(name, start) for name, start in _designations(text).items() if name != base and name.startswith(base)]
+
+
+@lru_cache(maxsize=8)
+def _designations(text: str) -> dict[str, int]:
+    """Every designation written in `text`, at its first place: read once per article, asked per item."""
     found: dict[str, int] = {}
     for match in _DESIGNATION.finditer(text):
-        name = match.group(1)
-        if name != base and name.startswith(base) and name not in found:
-            found[name] = match.start(1)
-    return list(found.items())
+        found.setdefault(match.group(1), match.start(1))
+    return found
 
 
 def designations_in(name: str) -> list[str]:

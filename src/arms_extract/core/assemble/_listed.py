@@ -26,6 +26,9 @@ from ._sales import SaleBuilder
 _FROM_AFTER = re.compile(r"\s+from\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
 
 
+MAX_LISTED = 200
+
+
 def _inside(span: Span, bounds: tuple[int, int]) -> bool:
     return bounds[0] <= span.start < bounds[1]
 
@@ -39,7 +42,15 @@ class ListedSales(SaleBuilder):
         model found no sale, only those with a buyer."""
         spans = [span for sale in sales for item in sale.items for span in item.evidence]
         left, others = [], []
-        for listed in listed_items(self.text):
+        found = listed_items(self.text)
+        if len(found) > MAX_LISTED:
+            # Each is grounded and checked like a model's sale: an article of thousands (a register, a
+            # text repeated) would take minutes. The model's own sales are capped per request likewise.
+            self.warnings.append(
+                f"{len(found) - MAX_LISTED:,} counted weapons after the first {MAX_LISTED} not added: too many"
+            )
+            found = found[:MAX_LISTED]
+        for listed in found:
             name = self.text[slice(*listed.name)]
             if not is_named(name) or any(s.start < listed.name[1] and listed.name[0] < s.end for s in spans):
                 continue
