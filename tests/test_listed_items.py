@@ -68,6 +68,8 @@ def test_a_kind_alone_is_not_named() -> None:
         ("second hand Super Tucano aircraft", "A-29 Super Tucano", True),
         ("PAC-3 missile interceptors", "Patriot air defense missile systems", False),
         ("Russian S-400s", "Russian Su-35 fighters", False),  # a country's adjective in common is not a model
+        ("Lockheed Martin F-35 jets", "Lockheed Martin F-16V fighters", False),  # nor a maker's name
+        ("Super Hornet fighters", "A-29 Super Tucano", False),  # nor a word many models' names have
     ],
 )
 def test_two_mentions_of_one_model(a: str, b: str, same: bool) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .makers import makers_in
 from .normalize import country_in
 from .sentences import sentence_spans
 
@@ -119,10 +120,21 @@ def same_model(a: str, b: str) -> bool:
 
 
 _PROPER = re.compile(r"\b[A-Z][A-Za-z]{2,}\b")
+# Capitalised words that many models' names share: a maker's, a class's, a service's.
+_SHARED_WORDS = frozenset(
+    "Super Advanced Joint Light Heavy New Class Block Type Project Mark Air Force Navy Army Naval Defense "
+    "Defence Systems System Multi Mission Patrol Fighter Attack Strike Combat Transport Armored Armoured".split()
+)
 
 
 def _proper_words(name: str) -> set[str]:
-    return {word for word in _PROPER.findall(name) if country_in(word) is None}
+    """The proper words of a name that may name its model: not a country's, a maker's or a class's."""
+    makers = " ".join(name[start:end] for start, end, _ in makers_in(name)).split()
+    return {
+        word
+        for word in _PROPER.findall(name)
+        if word not in _SHARED_WORDS and word not in makers and country_in(word) is None
+    }
 
 
 # A model's family: "Ka-52" in "Ka-52s" and "Ka-52K Katran", "F-16" in "F-16V fighters".
