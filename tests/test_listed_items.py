@@ -38,6 +38,15 @@ def listed(text: str) -> list[tuple[str, str]]:
                 ("12", "second hand and upgraded Mi-24P/Mi-35P attack helicopters"),
             ],
         ),
+        # Two models sharing one head noun, each with its own count (issue 13's example).
+        (
+            "Poland ordered 16 Caracal and 50 Black Hawk helicopters.",
+            [("16", "Caracal"), ("50", "Black Hawk helicopters")],
+        ),
+        (
+            "Angola took delivery of four A109K and two AW139 helicopters from AgustaWestland.",
+            [("four", "A109K"), ("two", "AW139 helicopters")],
+        ),
         # Two counts joined by "and" are two phrases; a rejected phrase leaves the next count free.
         ("Russia delivered 30 pilots and 70 helicopters.", [("70", "helicopters")]),
         ("Over 12 years and 20 F-16s were delivered.", [("20", "F-16s")]),

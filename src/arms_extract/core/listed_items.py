@@ -64,7 +64,7 @@ def _a_year(count: str) -> bool:
     return plain.isdigit() and len(plain) == 4 and 1900 <= int(plain) <= 2099
 
 
-def _counted(sentence: str, match: re.Match[str]) -> bool:
+def _counted(match: re.Match[str]) -> bool:
     """Whether a match is a count and its weapon: not a year, no other count or clause between
     ("12 second hand and upgraded Mi-24P/Mi-35P attack helicopters" is one), and not the number
     of a model's name ("Project 11356 frigates")."""
@@ -74,7 +74,26 @@ def _counted(sentence: str, match: re.Match[str]) -> bool:
         return False
     if "and" in words and any(_NUMBER.fullmatch(word) for word in words):
         return False  # "30 pilots and 70 helicopters": two counts
-    return not (match.start(1) > 0 and _IN_A_NAME.search(sentence, 0, match.start(1)))
+    return not _names_a_model(match)
+
+
+def _names_a_model(match: re.Match[str]) -> bool:
+    """Whether the count is the number of a model's name ("Project 11356 frigates")."""
+    return match.start(1) > 0 and _IN_A_NAME.search(match.string, 0, match.start(1)) is not None
+
+
+# "16 Caracal and 50 Black Hawk helicopters": the first model of a pair sharing one head noun.
+_PAIR = re.compile(
+    r"((?-i:[A-Z][\w/-]*)(?: (?-i:[A-Z0-9][\w/-]*)){0,2}) and (?:\d[\d,]*|" + _NUMBER.pattern + r") ", re.I
+)
+
+
+def _first_of_pair(match: re.Match[str]) -> tuple[int, int] | None:
+    """(start, end) in the sentence of the first name of "<count> <Name> and <count> <Name> <head>"."""
+    pair = _PAIR.match(match.group(2))
+    if pair is None or _a_year(match.group(1)) or _names_a_model(match):
+        return None
+    return match.start(2), match.start(2) + pair.end(1)
 
 
 def listed_items(text: str) -> list[ListedItem]:
@@ -87,8 +106,17 @@ def listed_items(text: str) -> list[ListedItem]:
         position = 0
         while (match := _LISTED.search(sentence, position)) is not None:
             # A rejected match gives way at its count, so "12 years and 20 F-16s" still finds "20 F-16s".
-            position = match.end() if _counted(sentence, match) else match.end(1)
+            position = match.end() if _counted(match) else match.end(1)
             if position != match.end():
+                first = _first_of_pair(match)
+                if first is not None:
+                    found.append(
+                        ListedItem(
+                            name=(start + first[0], start + first[1]),
+                            count=(start + match.start(1), start + match.end(1)),
+                            sentence=(start, end),
+                        )
+                    )
                 continue
             between = match.group(2)
             lead = _OF_THESE.match(between)
