@@ -86,3 +86,14 @@ def test_a_maker_of_the_buyers_own_country_is_no_supplier() -> None:
     text = "Denel Dynamics has received another order for its Seeker 400 UAV from South Africa's air force."
     sale = sale_of(text, seller=None, buyer="South Africa", item="Seeker 400 UAV")
     assert (sale.seller_country, sale.buyer_country) == (None, "ZAF")
+
+
+def test_a_maker_on_another_mention_of_the_model_close_by_is_the_implied_seller() -> None:
+    text = (
+        "PARIS \u2015 The French Air Force has taken delivery of a second C-130J Super Hercules transport plane, "
+        "the Armed Forces Ministry said.\n\n\u201cThe second C-130J Super Hercules and its crew arrived Thursday at "
+        "Orleans air base from the Lockheed Martin plant at Marietta,\u201d the ministry said."
+    )
+    sale = sale_of(text, seller=None, buyer="The French Air Force", item="C-130J Super Hercules transport plane")
+    assert (sale.buyer_country, sale.seller_country, sale.seller_inferred) == ("FRA", "USA", True)
+    assert sale.seller_inference is not None and "Lockheed Martin plant" in sale.seller_inference.text

@@ -369,20 +369,31 @@ class SaleBuilder(ActorBook, Direction):
     def maker_named(self, items: list[Item], buyer_country: str | None) -> tuple[Span, str] | None:
         """(the name, its country) of an arms maker written on an item ("Lockheed Martin F-16V
         fighters", "Saab's IDAS-2"), else of the one maker its sentence names ("Saab has received an
-        order for IDAS-2"): the weapon's source when the article names no supplying country. Not
+        order for IDAS-2"), on the item's mention or another of its model close by: the weapon's
+        source when the article names no supplying country. Not
         when the sentence names makers of several countries ("offers by Lockheed Martin, Leonardo
         and Airbus"), and never the buyer's own country (a domestic order)."""
-        for item in items:
-            name = item.evidence[0]
-            start, end = _sentence_bounds(self.text, name.start)
+        for mention in self.item_mentions(items):
+            start, end = _sentence_bounds(self.text, mention.start)
             # The buyer's own makers are left out: "Saab ... a contract from India's Hindustan Aeronautics".
             found = [m for m in makers_in(self.text[start:end]) if m[2] != buyer_country]
-            on_item = [m for m in found if name.start - 30 <= start + m[0] < name.end]
+            on_item = [m for m in found if mention.start - 30 <= start + m[0] < mention.end]
             supplying = [m for m in found if self.supplies(start + m[0], start + m[1])]
             if on_item or (supplying and len({code for _, _, code in found}) == 1):
                 m_start, m_end, code = (on_item or supplying)[0]
                 return self.span_of((start + m_start, start + m_end)), code
         return None
+
+    def item_mentions(self, items: list[Item]) -> Iterator[Span]:
+        """Each item's name, then the other mentions of its model's family close by ("The second
+        C-130J Super Hercules ... arrived from the Lockheed Martin plant")."""
+        yield from (item.evidence[0] for item in items)
+        for item in items:
+            name = item.evidence[0]
+            for family in dict.fromkeys(_FAMILY.findall(name.text)):
+                for mention in find_all(self.text, family):
+                    if not name.start <= mention.start < name.end and close_by(mention, name):
+                        yield mention
 
     def supplies(self, start: int, end: int) -> bool:
         """Whether the sentence writes the maker named at [start, end) supplies: "Saab has been
