@@ -172,3 +172,33 @@ def test_a_break_from_a_country_is_no_source() -> None:
     # Not Russia; the maker on the item (Lockheed Martin) is the implied source.
     assert (sale.buyer_country, sale.seller_country) == ("SVK", "USA")
     assert sale.seller_inference is not None and "Lockheed Martin" in sale.seller_inference.text
+
+
+CARACAL = (
+    "Poland's armed forces are to acquire two Black Hawk helos this year.\n\nLast year, the government ended "
+    "negotiations over a potential acquisition of 50 Caracal helos from Airbus under a deal worth about 13.5 "
+    "billion zloty (U.S. $3.3 billion)."
+)
+
+
+def test_a_listed_sale_takes_the_one_amount_its_sentence_writes() -> None:
+    sales, _ = assembled(CARACAL, answer(None, "Poland", counted("Black Hawk helos", "two")))
+    listed = sales[1]
+    assert (listed.found_by, [i.quantity for i in listed.items]) == ("listed", [50])
+    assert listed.value is not None and (listed.value.amount, listed.value.currency) == (13.5e9, "PLN")
+
+
+def test_a_listed_sale_takes_no_amount_from_a_sentence_with_several() -> None:
+    text = CARACAL.replace("(U.S. $3.3 billion)", "and a second deal worth $1 billion")
+    sales, _ = assembled(text, answer(None, "Poland", counted("Black Hawk helos", "two")))
+    assert all(sale.value is None for sale in sales)
+
+
+def test_a_listed_sale_takes_no_amount_written_as_something_else() -> None:
+    """Found on the fresh sample: a plan's total is no price of the deal in its sentence."""
+    text = (
+        "Romania will buy HIMARS launchers from the U.S.\n\nThe government announced that Romania planned to buy "
+        "36 F-16 fighter jets by 2022, part of a long-term plan to lay out $11.6 billion on military procurements."
+    )
+    sales, _ = assembled(text, answer("U.S.", "Romania", "HIMARS launchers"))
+    assert [(s.found_by, s.value) for s in sales[1:]] == [("listed", None)]

@@ -12,6 +12,7 @@ from arms_extract.core.normalize import (
     is_associated,
     is_boilerplate,
     known_body,
+    money_spans,
     parse_money,
     parse_quantity,
     resolve_date,
@@ -257,3 +258,21 @@ def test_what_is_no_weapon_system() -> None:
     for name in ("F-35 program funds", "Black Hawk helicopters", "AIM-120D-3", "direction finding systems",
                  "low-cost interceptors"):  # fmt: skip
         assert not is_not_materiel(name), name
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("a deal worth about 13.5 billion zloty (U.S. $3.3 billion).", ["13.5 billion zloty", "$3.3 billion"]),
+        ("two fast patrol craft for around 7 million euros", ["7 million euros"]),
+        ("F-35 jets worth $4.6bn and 12 tanks", ["$4.6bn"]),  # a count or a designation is no amount
+        ("budgets $52 million for helicopters and $9.5 million for vessels", ["$52 million", "$9.5 million"]),
+        ("300 soldiers and 12 F-16s", []),
+    ],
+)
+def test_amounts_of_money_written_in_a_text(text: str, amounts: list[str]) -> None:
+    assert [text[a:b] for a, b in money_spans(text)] == amounts
+
+
+def test_helos_and_choppers_are_helicopters() -> None:
+    assert category_of("50 Caracal helos") == category_of("Mi-17 choppers") == "helicopter"

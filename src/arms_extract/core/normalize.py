@@ -617,6 +617,30 @@ def text_before(text: str, start: int, window: int = QUALIFIER_WINDOW) -> str:
     return text[max(0, start - window) : start]
 
 
+def money_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each amount of money written in text[start:end]: the number with its
+    multiplier and its currency, before ("$3.3 billion", "US$ 593m") or after ("13.5 billion
+    zloty", "7 million euros")."""
+    end = len(text) if end is None else end
+    found: list[tuple[int, int]] = []
+    for match in _AMOUNT.finditer(text, start, end):
+        first, last = match.start(1), match.end(1)
+        multiplier = _MULTIPLIER_RE.match(text[last:end])
+        if multiplier:
+            last += multiplier.end()
+        before = _CURRENCY_BEFORE.search(text[max(start, first - 6) : first])
+        after = _CURRENCY_AFTER.match(text[last:end])
+        if before:
+            first -= len(before.group(0))
+        elif after:
+            last += after.end()
+        else:
+            continue
+        if parse_money(text[first:last]) is not None:
+            found.append((first, last))
+    return found
+
+
 def mentions_money(phrase: str) -> bool:
     """Whether a phrase has an amount and a currency, next to each other or not (see mentions_number)."""
     return bool(re.search(r"\d", phrase)) and _currency_of(phrase) is not None
@@ -834,7 +858,7 @@ _CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
         "missile",
         re.compile(r"missile|tomahawk|amraam|hellfire|javelin|patriot|harpoon|stinger", re.I),
     ),
-    ("helicopter", re.compile(r"helicopter|apache|black hawk|blackhawk|chinook|seahawk", re.I)),
+    ("helicopter", re.compile(r"helicopter|\bhelos?\b|chopper|apache|black hawk|blackhawk|chinook|seahawk", re.I)),
     (
         "aircraft",
         re.compile(
