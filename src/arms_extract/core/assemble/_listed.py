@@ -31,8 +31,8 @@ _CONVERTED = re.compile(r"\s*\((?:U\.S\.|US|about|around|or|some|roughly)?\s*")
 
 # Words that make the amount after them a price.
 _PRICE_BEFORE = re.compile(
-    r"\b(?:worth|valued at|value of|costs?|costing|cost of|priced at|price of|for|amounts? to|amounted to|"
-    r"amount to)\s+(?:(?:about|around|approximately|some|roughly|nearly|up to|an estimated|a total of)\s+)?$",
+    r"\b(?:worth|valued at|value of|costs?|costing|cost of|priced at|price of|for|amounts? to|amounted to)"
+    r"\s+(?:(?:about|around|approximately|some|roughly|nearly|up to|an estimated|a total of)\s+)?$",
     re.IGNORECASE,
 )
 
