@@ -23,6 +23,8 @@ from .answers import answer, assembled
         ("Rafael Nadal", "ISR"),  # a name is read as written: the table holds makers, and a party is one
         ("Boeing's rival", "USA"),
         ("a Saab unit", None),  # the maker's name must begin it
+        ("Kalashnikov", None),  # a rifle type made in many countries, unlike the "Kalashnikov Concern"
+        ("Kalashnikov Concern", "RUS"),
     ],
 )
 def test_a_makers_country(name: str, country: str | None) -> None:

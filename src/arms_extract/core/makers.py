@@ -7,7 +7,9 @@ codes suppliers. The table holds large producers whose home country is one and u
 (SIPRI Top 100 arms-producing companies and well-known exporters); groups owned across borders
 (Airbus, MBDA, KNDS, EuroSpike, Eurofighter, NHIndustries) are left out, since their country is
 a choice, not a fact; so are design bureaus whose name is also a model's ("Antonov An-26"), as
-an old airframe may come from any former owner. A hit is always a span of the article: the maker's name as written.
+an old airframe may come from any former owner, and names that are also a type or a word
+("Kalashnikov" rifles are made in many countries; "Indra" is also an exercise). A hit is always
+a span of the article: the maker's name as written.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ Kongsberg = NOR
 Nammo = NOR
 Patria = FIN
 Damen = NLD
-Navantia | Indra = ESP
+Navantia | Indra Sistemas = ESP
 FN Herstal = BEL
 Pilatus = CHE
 RUAG = CHE
@@ -60,7 +62,7 @@ Elbit Systems | Elbit = ISR
 Israel Aerospace Industries | IAI = ISR
 Israel Military Industries | IWI = ISR
 Rosoboronexport | Rostec = RUS
-Almaz-Antey | Uralvagonzavod | Kalashnikov Concern | Kalashnikov = RUS
+Almaz-Antey | Uralvagonzavod | Kalashnikov Concern = RUS
 United Aircraft Corporation | Sukhoi | Mikoyan | Irkut | Russian Helicopters = RUS
 Tactical Missiles Corporation | KTRV = RUS
 Ukroboronprom | Ukrspecexport | Motor Sich = UKR
