@@ -80,6 +80,19 @@ def test_the_page_is_one_file_that_asks_for_nothing(run_dir: Path) -> None:
     assert "default-src 'none'" in html  # the browser itself refuses any request the page might make
 
 
+def test_what_code_found_says_so_on_the_page(tmp_path: Path, extractions: dict[str, Extraction]) -> None:
+    """A sale, or an item of the model's sale, that code found in the article is marked for the reviewer."""
+    seed = extractions["seed-000"]
+    sale = seed.sales[0]
+    joined = sale.model_copy(update={"items": [i.model_copy(update={"found_by": "listed"}) for i in sale.items]})
+    own = sale.model_copy(update={"id": "sale-9", "found_by": "listed"})
+    with RunStore(tmp_path, lock=True) as store:
+        store.write_ok("seed@test", seed.model_copy(update={"sales": [joined, own]}), cached=False, file="seed.txt")
+    html = write_review_page(tmp_path).read_text(encoding="utf-8")
+    assert html.count("the article's list of counted weapons") == 1  # the sale code found
+    assert html.count(" (listed)") == len(sale.items)  # the items code added to the model's sale
+
+
 def test_a_folder_without_a_run_is_a_clear_error(tmp_path: Path) -> None:
     from arms_extract import InputError
 
