@@ -3,6 +3,8 @@ wrong or missing (core/assemble/_sales.py, _direction.py). Texts are from the de
 
 from __future__ import annotations
 
+import pytest
+
 from arms_extract.core.answer import ItemAnswer
 from arms_extract.records import Sale
 
@@ -69,8 +71,16 @@ def test_a_seller_written_as_where_the_items_come_from() -> None:
     assert "from the U.S." in sale.seller_inference.text
 
 
-def test_from_the_buyers_own_country_is_no_seller() -> None:
-    text = "Turkey has started to receive CH-47 Chinook helicopters from Turkey's own stocks."
+@pytest.mark.parametrize(
+    "text",
+    [
+        # From the buyer's own country.
+        "Turkey has started to receive CH-47 Chinook helicopters from Turkey's own stocks.",
+        # "from" in an idiom.
+        "Apart from Russia, Turkey will receive CH-47 Chinook helicopters this year.",
+    ],
+)
+def test_a_from_that_names_no_source_gives_no_seller(text: str) -> None:
     sale, _ = one_sale(text, seller=None, buyer="Turkey", item="CH-47 Chinook helicopters")
     assert sale.seller_country is None
 
@@ -118,12 +128,6 @@ def test_a_state_selling_to_itself_loses_the_seller_not_the_sale() -> None:
 def test_the_buyers_own_country_as_seller_is_cleared() -> None:
     sale, warnings = one_sale(POLAND, seller="Poland", buyer="Poland's armed forces", item="Black Hawk helos")
     assert (sale.seller_country, sale.buyer_country) == (None, "POL")
-
-
-def test_from_in_an_idiom_names_no_seller() -> None:
-    text = "Apart from Russia, Turkey will receive CH-47 Chinook helicopters this year."
-    sale, _ = one_sale(text, seller=None, buyer="Turkey", item="CH-47 Chinook helicopters")
-    assert sale.seller_country is None
 
 
 def test_the_make_written_on_another_mention_of_the_model_names_the_seller() -> None:

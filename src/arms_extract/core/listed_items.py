@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .makers import makers_in
-from .normalize import country_in
+from .normalize import country_in, is_year
 from .sentences import sentence_spans
 
 # The head noun a weapon's name ends in; or a designation in the plural ("An-26s", "Ka-52s").
@@ -59,18 +59,13 @@ class ListedItem:
     sentence: tuple[int, int]
 
 
-def _a_year(count: str) -> bool:
-    plain = count.replace(",", "")
-    return plain.isdigit() and len(plain) == 4 and 1900 <= int(plain) <= 2099
-
-
 def _counted(match: re.Match[str]) -> bool:
     """Whether a match is a count and its weapon: not a year, no other count or clause between
     ("12 second hand and upgraded Mi-24P/Mi-35P attack helicopters" is one), and not the number
     of a model's name ("Project 11356 frigates")."""
     count, between = match.group(1), match.group(2)
     words = [word.casefold() for word in between.split()]
-    if _a_year(count) or any(word in _STOP_WORDS for word in words):
+    if is_year(count) or any(word in _STOP_WORDS for word in words):
         return False
     if "and" in words and any(_NUMBER.fullmatch(word) for word in words):
         return False  # "30 pilots and 70 helicopters": two counts
@@ -91,7 +86,7 @@ _PAIR = re.compile(
 def _first_of_pair(match: re.Match[str]) -> tuple[int, int] | None:
     """(start, end) in the sentence of the first name of "<count> <Name> and <count> <Name> <head>"."""
     pair = _PAIR.match(match.group(2))
-    if pair is None or _a_year(match.group(1)) or _names_a_model(match):
+    if pair is None or is_year(match.group(1)) or _names_a_model(match):
         return None
     return match.start(2), match.start(2) + pair.end(1)
 

@@ -930,20 +930,21 @@ _COUNT_BEFORE = re.compile(
 _COUNT_LEADING = re.compile(rf"^(?:(?:up to|about|some|nearly|at least)\s+)?({_COUNT_WORDS})\s+\D", re.IGNORECASE)
 
 
-def _a_count(number: str) -> bool:
+def is_year(number: str) -> bool:
+    """ "2011" before "CH-47s" is a year, not a count."""
     plain = number.replace(",", "")
-    return not (plain.isdigit() and len(plain) == 4 and 1900 <= int(plain) <= 2099)
+    return plain.isdigit() and len(plain) == 4 and 1900 <= int(plain) <= 2099
 
 
 def count_of_item(text: str, start: int, end: int) -> tuple[int, int] | None:
     """(start, end) of the count an item's mention carries: the number its name begins with
     ("210 infantry fighting vehicles") or the one written just before it ("16 new helicopters")."""
     leading = _COUNT_LEADING.match(text[start:end])
-    if leading and _a_count(leading.group(1)):
+    if leading and not is_year(leading.group(1)):
         return start, start + leading.end(1)
     window_start = max(0, start - QUALIFIER_WINDOW - 20)
     match = _COUNT_BEFORE.search(text[window_start:start])
-    if match is None or not _a_count(match.group(2)):
+    if match is None or is_year(match.group(2)):
         return None
     return window_start + match.start(), window_start + match.end(2)
 

@@ -33,7 +33,8 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
     builder.add_named()
     builder.add_quoted_people()
     fragments = merge_fragments(answer.sales)
-    if dsca_agency(article.text) is not None:
+    notice = dsca_agency(article.text) is not None
+    if notice:
         fragments = one_sale_per_notice(fragments, builder.warnings)
         cost = notice_cost(article.text)
         if len(fragments) == 1 and fragments[0].value is None and cost is not None:
@@ -42,7 +43,7 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
     only_sale = len(fragments) == 1
     sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
     sales = without_mirrors(distinct(sales, sale_key), article.text, builder.warnings)
-    sales = builder.with_listed_items(sales, len(fragments), one_sale=dsca_agency(article.text) is not None)
+    sales = builder.with_listed_items(sales, len(fragments), one_sale=notice)
     claims = [
         builder.grammar_claim(attribution, sales).model_copy(update={"id": f"claim-{i + 1}"})
         for i, attribution in enumerate(find_attributions(article.text))

@@ -20,10 +20,10 @@ from ..names import names_in
 from ..normalize import country_in, money_spans
 from ._context import country_pattern
 from ._direction import SELLING_TO, buys
-from ._sales import SaleBuilder
+from ._sales import FROM_COUNTRY, SaleBuilder
 
 # "from France", "from the U.S.", "from South Korea" right after an item's name.
-_FROM_AFTER = re.compile(r"\s+from\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
+_FROM_AFTER = re.compile(r"\s+" + FROM_COUNTRY.pattern)
 
 
 # Between an amount and the same amount converted: " (U.S. ", " (about ".

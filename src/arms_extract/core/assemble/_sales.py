@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import TypeVar
 
 from ...records import (
@@ -72,7 +73,7 @@ _MADE_AFTER = re.compile(r"[- ](?:made|built|designed|produced|manufactured)\b")
 
 
 # "from the U.S.", "from South Korea", "from Russia's Rostec": up to three capitalised words after "from".
-_FROM_COUNTRY = re.compile(r"\bfrom\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
+FROM_COUNTRY = re.compile(r"\bfrom\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
 # Not a source: "apart from Russia", "pressure from China", "switched from the US to Russia",
 # "an effort to break from Russia".
 _FROM_IDIOMS = frozenset(
@@ -330,21 +331,16 @@ class SaleBuilder(ActorBook, Direction):
         found = next((span for span, code in self.maker_words(items) if code != buyer_country), None)
         if found is not None:
             return found
-        for item in items:
-            name = item.evidence[0]
-            for family in dict.fromkeys(_FAMILY.findall(name.text)):
-                for mention in find_all(self.text, family):
-                    if name.start <= mention.start < name.end or not close_by(mention, name):
-                        continue
-                    before = text_before(self.text, mention.start)
-                    leading = _MAKER_BEFORE.search(before)
-                    if leading is None:
-                        continue
-                    start = mention.start - len(before) + leading.start(1)
-                    span = self.span_of((start, start + len(leading.group(1))))
-                    code = country_code(span.text)
-                    if code is not None and code != buyer_country and self.adjective(span, code):
-                        return span
+        for mention in self.family_mentions(items):
+            before = text_before(self.text, mention.start)
+            leading = _MAKER_BEFORE.search(before)
+            if leading is None:
+                continue
+            start = mention.start - len(before) + leading.start(1)
+            span = self.span_of((start, start + len(leading.group(1))))
+            code = country_code(span.text)
+            if code is not None and code != buyer_country and self.adjective(span, code):
+                return span
         return None
 
     def seller_implied(
@@ -373,7 +369,7 @@ class SaleBuilder(ActorBook, Direction):
         source when the article names no supplying country. Not
         when the sentence names makers of several countries ("offers by Lockheed Martin, Leonardo
         and Airbus"), and never the buyer's own country (a domestic order)."""
-        for mention in self.item_mentions(items):
+        for mention in chain((item.evidence[0] for item in items), self.family_mentions(items)):
             start, end = _sentence_bounds(self.text, mention.start)
             # The buyer's own makers are left out: "Saab ... a contract from India's Hindustan Aeronautics".
             found = [m for m in makers_in(self.text[start:end]) if m[2] != buyer_country]
@@ -384,10 +380,9 @@ class SaleBuilder(ActorBook, Direction):
                 return self.span_of((start + m_start, start + m_end)), code
         return None
 
-    def item_mentions(self, items: list[Item]) -> Iterator[Span]:
-        """Each item's name, then the other mentions of its model's family close by ("The second
-        C-130J Super Hercules ... arrived from the Lockheed Martin plant")."""
-        yield from (item.evidence[0] for item in items)
+    def family_mentions(self, items: list[Item]) -> Iterator[Span]:
+        """The other mentions of each item's model family close by: "two former Bulgarian An-26s"
+        beside "Antonov An-26Bs", "The second C-130J ... arrived from the Lockheed Martin plant"."""
         for item in items:
             name = item.evidence[0]
             for family in dict.fromkeys(_FAMILY.findall(name.text)):
@@ -442,7 +437,7 @@ class SaleBuilder(ActorBook, Direction):
         """The country an item's sentence says it comes from ("... helicopters from the U.S."), not the buyer's."""
         for item in items:
             start, end = _sentence_bounds(self.text, item.evidence[0].start)
-            for match in _FROM_COUNTRY.finditer(self.text, start, end):
+            for match in FROM_COUNTRY.finditer(self.text, start, end):
                 before = self.text[start : match.start()].split()
                 if before and before[-1].casefold() in _FROM_IDIOMS:
                     continue
