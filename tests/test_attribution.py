@@ -57,6 +57,35 @@ def test_a_participle_continues_the_speaker_of_the_sentence() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "China said it was opposed to the test and warned Pyongyang to refrain from more.",
+            [
+                ("China", "said", "it was opposed to the test", False),
+                ("China", "warned", "to refrain from more", False),
+            ],
+        ),
+        (
+            "Suu Kyi said it was too early but added, \u201cI think you all know.\u201d",
+            [("Suu Kyi", "said", "it was too early", False), ("Suu Kyi", "added", "I think you all know.", True)],
+        ),
+        (
+            "Robby Mook said as much on Thursday, arguing that Trump lashed out at the generals.",
+            [
+                ("Robby Mook", "said", "as much on Thursday", False),
+                ("Robby Mook", "arguing", "Trump lashed out at the generals", False),
+            ],
+        ),
+    ],
+)
+def test_a_second_verb_of_the_speaker_is_a_statement_of_its_own(text: str, expected: list[tuple]) -> None:
+    """PolNeAR marks "..., adding that" and "... and warned" as attributions of their own: one claim
+    over both matched only one and gave it the wrong cue; a participle is no inverted speaker."""
+    assert _parts(text) == expected
+
+
 def test_two_apostrophes_are_read_as_quotation_marks() -> None:
     """''...'' as some wires and archives write quotations (22 of the misses on PolNeAR's working split)."""
     text = (

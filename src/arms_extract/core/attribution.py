@@ -68,7 +68,21 @@ _CLAUSE_AHEAD = re.compile(
     r"(?:is|are|was|were|will|would|could|should|can|may|might|must|has|have|had)\b)",
     re.IGNORECASE,
 )
-_PARTICIPLE = re.compile(r",\s+(?:adding|saying|noting|arguing|explaining|insisting|warning|claiming)\b")
+_PARTICIPLE_AFTER_COMMA = r",\s+(?:adding|saying|noting|arguing|explaining|insisting|warning|claiming)"
+_PARTICIPLE = re.compile(_PARTICIPLE_AFTER_COMMA + r"\b")
+# A second verb of the same speaker joined by "and"/"but": "said it was opposed and warned North Korea".
+_JOINED = r"(?:,\s*)?\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?"
+_JOINED_BEFORE = re.compile(_JOINED + r"$")
+_NEXT_VERB = re.compile(
+    r"(?:"
+    + _PARTICIPLE_AFTER_COMMA
+    + "|"
+    + _JOINED
+    + r"(?:"
+    + "|".join(sorted(CUE_FORMS - WEAK_CUE_FORMS, key=len, reverse=True))
+    + r"))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -238,11 +252,13 @@ def _verb(
     word_before = re.search(r"(\w+)\W*$", text[s_start : cue.start()])
     if word_before and word_before.group(1).casefold() in _DETERMINERS:
         return None  # a noun: "the report", "his claim"
-    inverted = None if weak else _inverted(text, s_start, s_end, cue, quotes)
+    participle = _PARTICIPLE.match(text, max(s_start, cue.start() - 2)) is not None
+    joined = not weak and last_source is not None and _JOINED_BEFORE.search(text, s_start, cue.start()) is not None
+    inverted = None if weak or participle or joined else _inverted(text, s_start, s_end, cue, quotes)
     if inverted is not None:
         return inverted
-    if _PARTICIPLE.match(text, max(s_start, cue.start() - 2)):
-        subject = last_source  # "..., adding that ...": the speaker of the sentence's last attribution
+    if participle or joined:
+        subject = last_source  # "..., adding that ...", "... and warned ...": the sentence's last speaker
     else:
         subject = _subject_before(text, s_start, cue.start())
         if not _looks_like_source(text, subject):
@@ -272,8 +288,16 @@ def _verb(
     quote = next(((a, b) for a, b in quotes if a == start), None)
     if quote is not None:
         return Attribution(subject, cue_span, _words_of(text, quote), True)
-    content = _trim(text, start, s_end)
+    content = _trim(text, start, _before_next_verb(text, start, s_end, quotes))
     return Attribution(subject, cue_span, content, False) if content else None
+
+
+def _before_next_verb(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> int:
+    """Where the speaker's next verb begins ("..., adding that", "... and warned"): that is a statement of its own."""
+    for verb in _NEXT_VERB.finditer(text, start, end):
+        if not _inside(verb.start(), quotes):
+            return verb.start()
+    return end
 
 
 def _inverted(
