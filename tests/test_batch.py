@@ -117,15 +117,15 @@ def test_token_budget_fails_the_article_with_the_reason(tmp_path: Path) -> None:
     assert (row["prompt_tokens"], row["completion_tokens"], summary.prompt_tokens) == (100, 20, 100)
 
 
-INVENTED = ANSWER.replace("$2.35 billion", "$9.99 billion")
+OFF_SCHEMA = '{"sales": "none"}'
 
 
 @pytest.mark.parametrize(
     ("answers", "reason", "requests", "reasks"),
     [
         ([Step(content=ANSWER[:60], finish_reason="length")], "cut off", 1, 0),
-        # an invented value, re-asked; the re-ask's answer is not even JSON
-        ([Step(content=INVENTED), Step(content="{not json")], "not valid", 2, 1),
+        # an answer outside the schema, re-asked; the re-ask's answer is not even JSON
+        ([Step(content=OFF_SCHEMA), Step(content="{not json")], "not valid", 2, 1),
     ],
     ids=["cut-off", "re-ask-then-broken"],
 )

@@ -118,11 +118,11 @@ def test_server_dying_mid_batch_is_restarted_once_then_the_rest_fail_clearly(tmp
 
 
 class ServerDyingAfterAReAsk(DyingServer):
-    """First life: an answer with an invented value, then death on its re-ask; the next life answers well."""
+    """First life: an answer outside the schema, then death on its re-ask; the next life answers well."""
 
     def start(self) -> str:
         if self.base_url is None and self.restarts == 0:
-            self._context = fake_openai_server(Step(content=ANSWER.replace("$2.35 billion", "$9.99 billion")))
+            self._context = fake_openai_server(Step(content='{"sales": "none"}'))
             self._fake = self._context.__enter__()
             self._fake.steps.append(Step(drop=True))
             self.base_url = self._fake.url

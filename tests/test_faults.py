@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import time
+from pathlib import Path
 
 import pytest
 
 from arms_extract import BackendSettings, ExtractionFailed, Extractor
 from arms_extract.backends._transport import RetryPolicy
+from arms_extract.cache import AnswerCache
 
 from .canned import tomahawk_answer
 from .fake_openai_server import Step, completion, fake_openai_server
@@ -103,9 +105,20 @@ def test_schema_violation_is_re_asked() -> None:
     assert extraction.provenance.usage.reasks == 1
 
 
-def test_invented_value_is_re_asked_with_the_reason() -> None:
+def test_invented_value_is_dropped_without_a_re_ask_by_default() -> None:
+    """One request: the value the article does not hold is dropped and named, the rest kept."""
     with fake_openai_server(completion(INVENTED), completion(GOOD)) as fake:
         extraction = extract(fake.url)
+    assert len(fake.requests) == 1
+    [sale] = extraction.sales
+    assert (sale.value, sale.buyer_country, sale.items[0].quantity) == (None, "JPN", 400)
+    assert any("'$9.99 billion': not found in the article" in w for w in extraction.warnings)
+    assert extraction.provenance.usage.reasks == 0
+
+
+def test_invented_value_is_re_asked_with_the_reason() -> None:
+    with fake_openai_server(completion(INVENTED), completion(GOOD)) as fake:
+        extraction = extract(fake.url, reask_ungrounded=True)
     assert_tomahawk_sale(extraction)
     feedback = fake.requests[1]["json"]["messages"][-1]["content"]
     assert "sales[0].value = '$9.99 billion' is not in the article" in feedback
@@ -114,7 +127,7 @@ def test_invented_value_is_re_asked_with_the_reason() -> None:
 
 def test_value_still_invented_after_re_asks_is_dropped_not_kept() -> None:
     with fake_openai_server(completion(INVENTED)) as fake:
-        extraction = extract(fake.url, max_reasks=2)
+        extraction = extract(fake.url, max_reasks=2, reask_ungrounded=True)
     assert len(fake.requests) == 3
     [sale] = extraction.sales
     assert sale.value is None
@@ -223,3 +236,17 @@ def test_cassettes_carry_no_credentials() -> None:
             assert not headers & secret_headers, (cassette, headers & secret_headers)
         assert not re.search(r"bearer\s+\S", text, re.IGNORECASE), cassette
         assert not re.search(r"\bsk-[A-Za-z0-9_-]{16,}", text), cassette
+
+
+def test_an_answer_kept_without_a_re_ask_is_not_served_to_a_run_that_re_asks(tmp_path: Path) -> None:
+    """The two policies give different answers to one request, so they share no cached answer."""
+    cache = AnswerCache(tmp_path / "answers.sqlite")
+    with fake_openai_server(completion(INVENTED), completion(GOOD)) as fake:
+        with Extractor(settings=settings(fake.url), cache=cache) as lenient:
+            assert lenient.extract(ARTICLE).sales[0].value is None
+        with Extractor(settings=settings(fake.url, reask_ungrounded=True), cache=cache) as strict:
+            assert_tomahawk_sale(strict.extract(ARTICLE))  # asked, not served the first run's answer
+            assert_tomahawk_sale(strict.extract(ARTICLE))  # its own answer, cached
+        with Extractor(settings=settings(fake.url), cache=cache) as lenient:
+            assert lenient.extract(ARTICLE).sales[0].value is None  # its own answer, cached
+    assert len(fake.requests) == 2

@@ -710,3 +710,34 @@ def test_a_run_writes_deals_and_its_review_page_and_exports_read_them(tmp_path: 
     assert "United States,Japan" in (tmp_path / "deals.csv").read_text(encoding="utf-8")
     shown = cli(tmp_path, "deals", str(out))
     assert shown.returncode == 0 and "JPN" in shown.stdout, shown.stderr
+
+
+@pytest.mark.parametrize(("flags", "kept"), [([], True), (["--reask-ungrounded"], False)], ids=["default", "re-ask"])
+def test_batch_collect_drops_a_value_the_article_lacks_unless_told_to_ask_again(
+    tmp_path: Path, flags: list[str], kept: bool
+) -> None:
+    """A batch result with an invented price: kept without it (and named in a warning), or, with
+    --reask-ungrounded, listed for a normal re-run where the model is asked again."""
+    inputs = write_articles(tmp_path / "in", 1)
+    requests = tmp_path / "requests.jsonl"
+    assert cli(tmp_path, "batch", "prepare", str(inputs), "--out", str(requests)).returncode == 0
+    [custom_id] = [json.loads(line)["custom_id"] for line in requests.read_text().splitlines()]
+    invented = tomahawk_answer(value="$9.99 billion")
+    results = tmp_path / "results.jsonl"
+    results.write_text(json.dumps({"custom_id": custom_id, "response": {"status_code": 200, "body": {
+        "choices": [{"message": {"content": invented}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 20}}}}) + "\n", encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out"
+    collect = ["batch", "collect", str(results), "--requests", str(requests), "--out", str(out), *flags]
+    collected = cli(tmp_path, *collect)
+    assert "Traceback" not in collected.stderr
+    if kept:
+        [article] = jsonl(out / "articles.jsonl")
+        assert collected.returncode == 0 and article["status"] == "ok"
+        [sale] = jsonl(out / "sales.jsonl")
+        assert (sale["buyer_country"], sale["value"], sale["items"][0]["quantity"]) == ("JPN", None, 400)
+        assert any("'$9.99 billion': not found in the article" in w for w in article["warnings"])
+        assert not (out / "rerun.jsonl").exists() or not jsonl(out / "rerun.jsonl")
+    else:
+        assert "not in the article" in collected.stderr + collected.stdout
+        assert len(jsonl(out / "rerun.jsonl")) == 1

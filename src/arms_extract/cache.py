@@ -36,9 +36,10 @@ CREATE TABLE IF NOT EXISTS answers (
 """
 
 
-def request_key(request: dict[str, Any], backend: str) -> str:
+def request_key(request: dict[str, Any], backend: str, *, reask_ungrounded: bool = False) -> str:
     """A digest of everything that decides the model's answer to `request`."""
     material = {
+        "reask_ungrounded": reask_ungrounded,
         "backend": backend,
         "model": request["model"],
         "messages": request["messages"],

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from types import TracebackType
 from typing import Any
@@ -118,7 +119,7 @@ class _ExtractorBase:
         """(cache key, cached attempt or None); no key when there is no cache."""
         if self.cache is None:
             return None, None
-        key = request_key(request, self._cache_scope())
+        key = request_key(request, self._cache_scope(), reask_ungrounded=self.settings.reask_ungrounded)
         hit = None if self.refresh else self.cache.get(key)
         if hit is None:
             return key, None
@@ -132,6 +133,11 @@ class _ExtractorBase:
         if self.settings.base_url is None:
             return "embedded"
         return f"{self.settings.backend_name} {self.settings.base_url.rstrip('/')}"
+
+    def _validated_in(self, text: str) -> AbstractContextManager[None]:
+        """Grounded validation, under which instructor re-asks for a value the article does not hold;
+        or lenient validation, which leaves such a value to assembly to drop with a warning."""
+        return grounded_in(text) if self.settings.reask_ungrounded else nullcontext()
 
     def _store(self, key: str | None, attempt: _Attempt) -> _Attempt:
         if key is not None and self.cache is not None:
@@ -211,7 +217,7 @@ class Extractor(_ExtractorBase):
         client = self._client_for(self._resolved_settings())
         log = _CallLog()
         try:
-            with grounded_in(text):  # salvage, below, reads the last answer leniently
+            with self._validated_in(text):  # salvage, below, reads the last answer leniently
                 answer = client.create(**request, hooks=log)
         except InstructorRetryException as error:
             return self._store(key, _salvage(error, log))
@@ -288,7 +294,7 @@ class AsyncExtractor(_ExtractorBase):
         self._async_client_for(settings)
         log = _CallLog()
         try:
-            with grounded_in(text):
+            with self._validated_in(text):
                 answer = await self._client.create(**request, hooks=log)
         except InstructorRetryException as error:
             return self._store(key, _salvage(error, log))

@@ -136,10 +136,14 @@ def one_line_json(value: object) -> str:
     return redact(" ".join(text.split()))[:200]
 
 
-def validated_answer(content: str, chunk_text: str) -> tuple[ArticleAnswer | None, str | None]:
-    """(answer, None) when `content` is a valid answer grounded in `chunk_text`, else (None, problem)."""
+def validated_answer(
+    content: str, chunk_text: str, *, grounded: bool = False
+) -> tuple[ArticleAnswer | None, str | None]:
+    """(answer, None) when `content` is a valid answer (grounded in `chunk_text`, when asked: see
+    `BackendSettings.reask_ungrounded`), else (None, problem): the article is asked again."""
     try:
-        return ArticleAnswer.model_validate_json(content, context={"text": chunk_text}), None
+        context = {"text": chunk_text} if grounded else None
+        return ArticleAnswer.model_validate_json(content, context=context), None
     except ValidationError as error:
         return None, f"the answer failed validation: {error.errors()[0]['msg'][:200]}"
 
@@ -177,7 +181,7 @@ def collect(results: Path, requests: Path, out_dir: Path, settings: BackendSetti
             if problem or content is None:
                 problem = problem or "empty answer"
                 break
-            answer, problem = validated_answer(content, chunk_text)
+            answer, problem = validated_answer(content, chunk_text, grounded=settings.reask_ungrounded)
             if answer is None:
                 break
             attempts.append(_Attempt(answer, usage))

@@ -1,6 +1,6 @@
 """The options that choose and reach a model, declared once for every command that calls one.
 
-typer reads a command's options from its signature; `with_backend` adds these six to a command's
+typer reads a command's options from its signature; `with_backend` adds these to a command's
 signature and hands the command one `settings: BackendSettings` built from them (or exits 2 with
 a one-line error when they cannot work).
 """
@@ -20,6 +20,14 @@ from ..backends.llm import BackendSettings
 from .render import error_line
 
 Model = Annotated[str | None, typer.Option("--model", envvar="ARMS_EXTRACT_MODEL", help="Model name.")]
+ReaskUngrounded = Annotated[
+    bool,
+    typer.Option(
+        "--reask-ungrounded",
+        help="Ask the model again for a sale value the article does not hold (else it is dropped with a "
+        "warning; on the embedded model such re-asks cost a quarter of the time and gained nothing).",
+    ),
+]
 
 _OPTIONS: dict[str, tuple[Any, Any]] = {
     "base_url": (
@@ -73,11 +81,12 @@ _OPTIONS: dict[str, tuple[Any, Any]] = {
         ],
         BackendSettings.max_chunks,
     ),
+    "reask_ungrounded": (ReaskUngrounded, BackendSettings.reask_ungrounded),
 }
 
 
 def with_backend(command: Callable[..., None]) -> Callable[..., None]:
-    """A command taking `settings: BackendSettings`, offered on the command line as the six options above."""
+    """A command taking `settings: BackendSettings`, offered on the command line as the options above."""
     signature = inspect.signature(command, eval_str=True)
     own = [p for p in signature.parameters.values() if p.name != "settings"]
     added = [

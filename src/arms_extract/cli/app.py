@@ -18,7 +18,7 @@ from ..backends.llm import BackendSettings
 from ..batch.inputs import read_articles
 from ..pipeline import Extractor
 from ..records import Extraction
-from ._backend_options import Model, with_backend
+from ._backend_options import Model, ReaskUngrounded, with_backend
 from .render import error_line, print_extraction
 
 if TYPE_CHECKING:
@@ -508,6 +508,7 @@ def batch_collect(
         "requests.jsonl"
     ),
     model: Model = None,
+    reask_ungrounded: ReaskUngrounded = BackendSettings.reask_ungrounded,
 ) -> None:
     """Validate, ground and normalise batch results into the same outputs as `run`."""
     from ..batch.batchfile import collect
@@ -517,7 +518,7 @@ def batch_collect(
         if not path.exists():
             error_line(err, f"{path}: no such file")
             raise typer.Exit(2)
-    settings = BackendSettings(base_url="http://batch/v1", model=model)
+    settings = BackendSettings(base_url="http://batch/v1", model=model, reask_ungrounded=reask_ungrounded)
     try:
         collected = collect(results, requests, out, settings)
     except ArmsExtractError as exc:

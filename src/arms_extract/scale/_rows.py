@@ -164,7 +164,8 @@ class Finisher:
             problem = f"the model stage failed: {row[SKIP_MARKER]}"
         answer = None
         if not problem:
-            answer, problem = validated_answer(str(row.get("content") or ""), article.text)
+            content = str(row.get("content") or "")
+            answer, problem = validated_answer(content, article.text, grounded=self.settings.reask_ungrounded)
         if answer is None:
             return self._through_client(identity, article, problem or "empty answer", spent, started)
         try:
