@@ -8,6 +8,7 @@ from arms_extract.core.answer import ArticleAnswer, ItemAnswer, SaleAnswer
 from arms_extract.core.assemble import assemble, merge_fragments
 from arms_extract.records import ActorKind, Article, Stage
 
+from .answers import answer, assembled
 from .conftest import seed_text
 
 SEED_003 = seed_text("003_")
@@ -316,3 +317,16 @@ def test_an_actor_is_not_mentioned_inside_a_longer_word() -> None:
     japan = next(actor for actor in actors if actor.country == "JPN")
     assert [m.text for m in japan.mentions] == ["Japan"]
     assert all(not text[m.end].isalnum() for actor in actors for m in actor.mentions if m.end < len(text))
+
+
+def test_the_articles_own_conversion_to_dollars_is_kept_with_its_span() -> None:
+    """Analysts compare deals in US dollars: the amount the article converts is kept, never a rate of ours."""
+    text = "Latvia has signed a deal worth €108 million (U.S. $134 million) to purchase Spike missiles."
+    [sale] = assembled(text, answer(None, "Latvia", "Spike missiles", value="€108 million"))[0]
+    assert sale.value is not None
+    assert (sale.value.amount, sale.value.currency, sale.value.usd) == (108e6, "EUR", 134e6)
+    assert sale.value.usd_evidence is not None and sale.value.usd_evidence.text == "$134 million"
+    assert text[sale.value.usd_evidence.start : sale.value.usd_evidence.end] == "$134 million"
+    [other] = assembled("Latvia signed a deal worth €108 million for Spike missiles.",
+                        answer(None, "Latvia", "Spike missiles", value="€108 million"))[0]  # fmt: skip
+    assert other.value is not None and (other.value.usd, other.value.usd_evidence) == (None, None)

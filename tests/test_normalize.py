@@ -6,6 +6,7 @@ import pytest
 
 from arms_extract.core.normalize import (
     category_of,
+    converted_amount,
     country_code,
     country_in,
     designations_in,
@@ -86,6 +87,9 @@ def test_a_region_named_after_america_is_not_the_united_states(region: str) -> N
         ("2,35 milliards de dollars", 2.35e9, "USD", 2.35e9, None),
         ("1,5 millions d'euros", 1.5e6, "EUR", None, None),
         ("$1,200 million", 1.2e9, "USD", 1.2e9, None),
+        ("14.5 billion koruna", 14.5e9, "CZK", None, None),
+        ("300 million forints", 300e6, "HUF", None, None),
+        ("1.2 billion lei", 1.2e9, "RON", None, None),
     ],
 )
 def test_money(phrase: str, amount: float, currency: str, usd: float | None, qualifier: str | None) -> None:
@@ -272,6 +276,23 @@ def test_what_is_no_weapon_system() -> None:
 )
 def test_amounts_of_money_written_in_a_text(text: str, amounts: list[str]) -> None:
     assert [text[a:b] for a, b in money_spans(text)] == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "converted"),
+    [
+        ("a deal worth €108 million (U.S. $134 million) to purchase", "$134 million"),
+        ("worth more than 14.5 billion koruna (US $635 million).", "$635 million"),
+        ("about 13.5 billion zloty (about $3.3 billion)", "$3.3 billion"),
+        ("€108 million (a record) and $134 million", None),
+        ("€108 million ($134 million for the missiles alone)", None),
+        ("€108 million, or $134 million", None),
+    ],
+)
+def test_an_amount_converted_in_brackets_right_after_another(text: str, converted: str | None) -> None:
+    first = money_spans(text)[0]
+    found = converted_amount(text, first[1])
+    assert (text[slice(*found)] if found else None) == converted
 
 
 def test_helos_and_choppers_are_helicopters() -> None:

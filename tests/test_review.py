@@ -93,6 +93,18 @@ def test_what_code_found_says_so_on_the_page(tmp_path: Path, extractions: dict[s
     assert html.count(" (listed)") == len(sale.items)  # the items code added to the model's sale
 
 
+def test_a_price_shows_the_articles_conversion(tmp_path: Path, extractions: dict[str, Extraction]) -> None:
+    seed = extractions["seed-000"]
+    sale = seed.sales[0]
+    assert sale.value is not None
+    euros = sale.value.model_copy(update={"amount": 108e6, "currency": "EUR", "usd": 134e6})
+    with RunStore(tmp_path, lock=True) as store:
+        converted = seed.model_copy(update={"sales": [sale.model_copy(update={"value": euros})]})
+        store.write_ok("seed@test", converted, cached=False, file="seed.txt")
+    html = write_review_page(tmp_path).read_text(encoding="utf-8")
+    assert "108,000,000 EUR (134,000,000 USD as the article converts it)" in html
+
+
 def test_a_folder_without_a_run_is_a_clear_error(tmp_path: Path) -> None:
     from arms_extract import InputError
 

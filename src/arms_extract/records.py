@@ -99,9 +99,14 @@ class Item(BaseModel):
 class Money(BaseModel):
     amount: float
     currency: str = Field(description="ISO 4217")
-    usd: float | None = Field(default=None, description="only when the currency is USD")
+    usd: float | None = Field(
+        default=None,
+        description="the amount in US dollars: itself when the currency is USD, else only the article's own "
+        "conversion written beside it (never an exchange rate of ours)",
+    )
     qualifier: str | None = Field(default=None, description="e.g. 'estimated', 'up to'")
     evidence: Span
+    usd_evidence: Span | None = Field(default=None, description="where the article converts it to US dollars")
 
 
 class DateValue(BaseModel):

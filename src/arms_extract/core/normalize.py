@@ -537,6 +537,18 @@ _CURRENCY_SYMBOLS: list[tuple[str, str]] = [
     ("r$", "BRL"),
     ("zloty", "PLN"),
     ("pln", "PLN"),
+    ("korunas", "CZK"),
+    ("koruna", "CZK"),
+    ("czk", "CZK"),
+    ("forints", "HUF"),
+    ("forint", "HUF"),
+    ("huf", "HUF"),
+    ("lei", "RON"),
+    ("hryvnias", "UAH"),
+    ("hryvnia", "UAH"),
+    ("ringgit", "MYR"),
+    ("rupiah", "IDR"),
+    ("baht", "THB"),
 ]
 _MULTIPLIERS: dict[str, float] = {
     "trillion": 1e12,
@@ -578,7 +590,8 @@ _CURRENCY_BEFORE = re.compile(
 _NATIONAL_DOLLARS = {"australian": "AUD", "canadian": "CAD", "singapore": "SGD", "new zealand": "NZD"}
 _CURRENCY_AFTER = re.compile(
     r"^\s*(?:(?:de|of|in)\s+|d['\u2019])?(?:(u\.\s?s\.|us|american|australian|canadian|singapore|new zealand)\s+)?"
-    r"(dollars?|euros?|pounds?|yen|rupees|rubles|roubles|won|yuan|rand|kronor|shekels|lira|reais|zloty|"
+    r"(dollars?|euros?|pounds?|yen|rupees|rubles|roubles|won|yuan|rand|kronor|shekels|lira|reais|zloty|korunas?|"
+    r"forints?|lei|hryvnias?|ringgit|rupiah|baht|czk|huf|"
     r"usd|eur|gbp|jpy|inr|aud|cad|rub|krw|cny|rmb|zar|sek|nok|chf|nis|pln|\$|€|£)(?![a-z])",
     re.IGNORECASE,
 )
@@ -639,6 +652,25 @@ def money_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
         if parse_money(text[first:last]) is not None:
             found.append((first, last))
     return found
+
+
+# The same amount again in brackets, as a news article converts it: "€108 million (U.S. $134
+# million)", "13.5 billion zloty (about $3.3 billion)".
+_CONVERSION_OPENS = re.compile(
+    r"\s*\(\s*(?:(?:about|around|approximately|roughly|some|nearly|or)\s+)?(?:U\.\s?S\.\s?|US\s)?"
+)
+
+
+def converted_amount(text: str, end: int) -> tuple[int, int] | None:
+    """(start, end) of the amount written in brackets right after `end`, the same sum in another
+    currency; None when no bracket holding only an amount follows."""
+    opens = _CONVERSION_OPENS.match(text, end)
+    if opens is None:
+        return None
+    found = money_spans(text, opens.end(), min(len(text), opens.end() + 40))
+    if not found or found[0][0] != opens.end() or not re.match(r"\s*\)", text[found[0][1] :]):
+        return None
+    return found[0]
 
 
 def mentions_money(phrase: str) -> bool:

@@ -33,6 +33,7 @@ class PredictedSale:
     weapons: list[str] = field(default_factory=list)
     quantities: list[int] = field(default_factory=list)
     price: tuple[float, str] | None = None  # (amount, ISO 4217)
+    price_in_dollars: tuple[float, str] | None = None  # the article's own conversion of another currency
 
 
 @dataclass
@@ -168,6 +169,9 @@ def from_extraction(extraction: Extraction) -> SystemArticle:
         if sale.value is not None:
             predicted.price = (sale.value.amount, sale.value.currency)
             value(sale.value.evidence)
+            if sale.value.usd is not None and sale.value.usd_evidence is not None:
+                predicted.price_in_dollars = (sale.value.usd, "USD")  # annotators tag both amounts
+                value(sale.value.usd_evidence)
         for tag, start, end in sale_tag_spans(extraction, sale):
             spans[tag].append((start, end))
         result.sales.append(predicted)
@@ -306,7 +310,8 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
         predicted_quantities = {q for s in sales for q in s.quantities}
         common = predicted_quantities & values.quantity
         attributes["quantity"].add(len(common), len(predicted_quantities), len(common), len(values.quantity))
-        prices = _unique([s.price for s in sales if s.price is not None], _same_price)
+        written = [price for s in sales for price in (s.price, s.price_in_dollars) if price is not None]
+        prices = _unique(written, _same_price)
         attributes["price"].add(*_match_counts(prices, values.price, _same_price))
         weapons = _unique([w for s in sales for w in s.weapons], same_weapon)
         attributes["weapon"].add(

@@ -155,6 +155,8 @@ def _sale_card(sale: Sale) -> dict[str, Any]:
     value = None
     if sale.value is not None:
         value = f"{sale.value.qualifier or ''} {sale.value.amount:,.0f} {sale.value.currency}".strip()
+        if sale.value.currency != "USD" and sale.value.usd is not None:
+            value += f" ({sale.value.usd:,.0f} USD as the article converts it)"
     return _card(
         sale.id,
         "sale",

@@ -17,7 +17,7 @@ from ...records import Item, Sale, Span
 from ..answer import ItemAnswer, SaleAnswer
 from ..listed_items import ListedItem, is_named, listed_items, same_model
 from ..names import names_in
-from ..normalize import country_in, money_spans
+from ..normalize import country_in
 from ._context import country_pattern
 from ._direction import SELLING_TO, buys
 from ._sales import FROM_COUNTRY, SaleBuilder
@@ -27,14 +27,6 @@ _FROM_AFTER = re.compile(r"\s+" + FROM_COUNTRY.pattern)
 
 
 # Between an amount and the same amount converted: " (U.S. ", " (about ".
-_CONVERTED = re.compile(r"\s*\((?:U\.S\.|US|about|around|or|some|roughly)?\s*")
-
-# Words that make the amount after them a price.
-_PRICE_BEFORE = re.compile(
-    r"\b(?:worth|valued at|value of|costs?|costing|cost of|priced at|price of|for|amounts? to|amounted to)"
-    r"\s+(?:(?:about|around|approximately|some|roughly|nearly|up to|an estimated|a total of)\s+)?$",
-    re.IGNORECASE,
-)
 
 MAX_LISTED = 200
 
@@ -91,7 +83,8 @@ class ListedSales(SaleBuilder):
             for item in listed:
                 by_source.setdefault(self.source_after(item), []).append(item)
             # The sentence's price is the sale's only when the sentence makes one sale.
-            value = self.amount_in(sentence) if len(by_source) == 1 else None
+            price = self.price_in(sentence) if len(by_source) == 1 else None
+            value = price.text if price else None
             for source, items in by_source.items():
                 sale = self.listed_sale(index, sentence, items, source, value)
                 index += 1
@@ -132,17 +125,6 @@ class ListedSales(SaleBuilder):
         spans = {(s.start, s.end): s for s in [*sale.evidence, *items[0].evidence]}
         evidence = sorted(spans.values(), key=lambda s: s.start)
         return sale.model_copy(update={"items": [*sale.items, *items], "evidence": evidence})
-
-    def amount_in(self, sentence: tuple[int, int]) -> str | None:
-        """The one amount of money a sentence writes as a price ("worth about 13.5 billion zloty (U.S.
-        $3.3 billion)" is one, converted; "for", "valued at", "would amount to"); None for none,
-        several, or an amount written as something else (a budget, a plan's total)."""
-        spans = money_spans(self.text, *sentence)
-        if len(spans) == 2 and _CONVERTED.fullmatch(self.text, spans[0][1], spans[1][0]):
-            spans = spans[:1]
-        if len(spans) != 1 or not _PRICE_BEFORE.search(self.text, max(sentence[0], spans[0][0] - 40), spans[0][0]):
-            return None  # "a plan to lay out $11.6 billion on procurements" prices no one deal
-        return self.text[slice(*spans[0])]
 
     def listed_sale(
         self,

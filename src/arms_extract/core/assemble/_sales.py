@@ -32,6 +32,7 @@ from ..normalize import (
     MAX_AMOUNT,
     MAX_QUANTITY,
     category_of,
+    converted_amount,
     count_of_item,
     country_code,
     country_in,
@@ -39,6 +40,7 @@ from ..normalize import (
     designations_in,
     is_associated,
     is_not_materiel,
+    money_spans,
     parse_money,
     parse_quantity,
     quantity_before,
@@ -80,6 +82,13 @@ _FROM_IDIOMS = frozenset(
     "apart aside away far pressure threat threats switch switched switching shift shifted break breaking broke".split()
 )
 
+
+# Words that make the amount after them a price.
+_PRICE_BEFORE = re.compile(
+    r"\b(?:worth|valued at|value of|costs?|costing|cost of|priced at|price of|for|amounts? to|amounted to)"
+    r"\s+(?:(?:about|around|approximately|some|roughly|nearly|up to|an estimated|a total of)\s+)?$",
+    re.IGNORECASE,
+)
 
 # A maker that supplies: "Saab has been awarded", "Austal delivers"; "built by Damen", "from Embraer".
 _SUPPLIES_AFTER = re.compile(
@@ -280,21 +289,45 @@ class SaleBuilder(ActorBook, Direction):
         v_span = self.ground(f"{path}.value", answer.value, anchor)
         if v_span is None:
             return None, None
+        return self.money_at(path, v_span), v_span
+
+    def money_at(self, path: str, v_span: Span) -> Money | None:
+        """The amount written at `v_span`, with the article's own conversion to dollars beside it;
+        None, with a warning, when it cannot be read."""
         parsed_money = parse_money(v_span.text, text_before(self.text, v_span.start))
         if parsed_money is None:
             self.warnings.append(f"dropped {path}.value {v_span.text!r}: not an amount of money")
-            return None, v_span
+            return None
         if parsed_money.out_of_range:
             self.warnings.append(f"dropped {path}.value {shown(v_span.text)}: out of range (above {MAX_AMOUNT:,.0f})")
-            return None, v_span
-        money = Money(
+            return None
+        usd, usd_span = parsed_money.usd, None
+        converted = converted_amount(self.text, v_span.end) if usd is None else None
+        in_dollars = parse_money(self.text[slice(*converted)]) if converted else None
+        if converted and in_dollars and in_dollars.currency == "USD" and not in_dollars.out_of_range:
+            # "€108 million (U.S. $134 million)": the article's own conversion, kept with its span.
+            start, end = converted
+            usd, usd_span = in_dollars.amount, Span(start=start, end=end, text=self.text[start:end])
+        return Money(
             amount=parsed_money.amount,
             currency=parsed_money.currency,
-            usd=parsed_money.usd,
+            usd=usd,
             qualifier=parsed_money.qualifier,
             evidence=v_span,
+            usd_evidence=usd_span,
         )
-        return money, v_span
+
+    def price_in(self, sentence: tuple[int, int]) -> Span | None:
+        """The one amount of money a sentence writes as a price ("worth about 13.5 billion zloty (U.S.
+        $3.3 billion)" is one, converted; "for", "valued at", "would amount to"); None for none,
+        several, or an amount written as something else (a budget, a plan's total)."""
+        spans = money_spans(self.text, *sentence)
+        if len(spans) == 2 and converted_amount(self.text, spans[0][1]) == spans[1]:
+            spans = spans[:1]
+        if len(spans) != 1 or not _PRICE_BEFORE.search(self.text, max(sentence[0], spans[0][0] - 40), spans[0][0]):
+            return None  # "a plan to lay out $11.6 billion on procurements" prices no one deal
+        start, end = spans[0]
+        return Span(start=start, end=end, text=self.text[start:end])
 
     def sale_date(self, path: str, answer: SaleAnswer, anchor: int | None) -> tuple[DateValue | None, Span | None]:
         """(the date resolved against the publication date, where it is written); None when unreadable."""
