@@ -930,6 +930,14 @@ _NOT_MATERIEL = re.compile(
     r"partnership|strategy|policy|(?:estimated|total) costs?)\b",
     re.I,
 )
+# Arms for civilians are no military transfer (SIPRI leaves them out): "hunting and sporting guns".
+# Not "mine hunting ships" or "submarine hunting aircraft": hunting here is what guns are for.
+_CIVILIAN_USE = r"(?:hunting|sporting|sports|recreational)"
+_CIVILIAN = re.compile(
+    rf"\b(?:{_CIVILIAN_USE}(?:\s+(?:and|or)\s+{_CIVILIAN_USE})?\s+(?:guns?|rifles?|firearms|weapons|arms|ammunition|"
+    r"cartridges|shotguns?|pistols?)|civilian\s+(?!and\b|or\b)\w+)\b",
+    re.I,
+)
 # A "name" of only such words is no item at all: "more", "the others", "them".
 _FUNCTION_WORDS = frozenset("more most others other some any it them these those this that the all each".split())
 
@@ -939,6 +947,8 @@ def is_not_materiel(name: str) -> bool:
     "Egypt-Israel Peace Treaty"): what small models list as the items of a "sale" that is none.
     A name with a designation or a weapon word ("F-35 program funds") is still materiel."""
     if set(name.casefold().split()) <= _FUNCTION_WORDS:
+        return True
+    if _CIVILIAN.search(name) and not designations_in(name):
         return True
     return bool(_NOT_MATERIEL.search(name)) and not designations_in(name) and category_of(name) is None
 
