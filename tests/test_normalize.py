@@ -90,6 +90,8 @@ def test_a_region_named_after_america_is_not_the_united_states(region: str) -> N
         ("14.5 billion koruna", 14.5e9, "CZK", None, None),
         ("300 million forints", 300e6, "HUF", None, None),
         ("1.2 billion lei", 1.2e9, "RON", None, None),
+        ("R175 million", 175e6, "ZAR", None, None),
+        ("R19 989 941", 19_989_941, "ZAR", None, None),
     ],
 )
 def test_money(phrase: str, amount: float, currency: str, usd: float | None, qualifier: str | None) -> None:
@@ -108,8 +110,11 @@ def test_money_qualifier_from_preceding_context() -> None:
     assert parsed is not None and parsed.qualifier == "estimated"
 
 
-@pytest.mark.parametrize("phrase", ["2.35 billion", "a lot of money", "", None, "400 missiles"])
+@pytest.mark.parametrize(
+    "phrase", ["2.35 billion", "a lot of money", "", None, "400 missiles", "R550 Magic missiles", "R-27 missiles"]
+)
 def test_money_without_currency_or_amount_is_null(phrase: str | None) -> None:
+    """Also an R that is part of a model's name: "R550 Magic", "R-27"."""
     assert parse_money(phrase) is None
 
 
@@ -257,7 +262,7 @@ def test_what_is_no_weapon_system() -> None:
     # Money, budget lines, treaties, talks and words that name nothing: not items at all.
     for name in ("Foreign Military Financing", "US military aid", "estimated cost", "more", "the others",
                  "defense and security cooperation", "Egypt\u2013Israel Peace Treaty",
-                 "hunting and sporting guns", "civilian helicopters"):  # fmt: skip
+                 "hunting and sporting guns", "civilian helicopters", "183 847"):  # fmt: skip
         assert is_not_materiel(name), name
     # A weapon word or a designation keeps an item whatever else its name says.
     for name in ("F-35 program funds", "Black Hawk helicopters", "AIM-120D-3", "direction finding systems",

@@ -587,6 +587,16 @@ _CURRENCY_BEFORE = re.compile(
     r"zar|sek|nok|chf|nis|pln))\s*$",
     re.IGNORECASE,
 )
+# South African rand as South African news writes it, "R175 million", "R19 989 941": an R right
+# before an amount with a multiplier or grouped thousands (not "R550 Magic", "R-27").
+_RAND_BEFORE = re.compile(r"(?<![\w-])R$")
+
+
+def _rand(before: str, number: str, multiplier: re.Match[str] | None) -> bool:
+    grouped = re.search(r"\d[ ,\u00a0\u202f]\d", number) is not None
+    return bool(_RAND_BEFORE.search(before)) and (multiplier is not None or grouped)
+
+
 _NATIONAL_DOLLARS = {"australian": "AUD", "canadian": "CAD", "singapore": "SGD", "new zealand": "NZD"}
 _CURRENCY_AFTER = re.compile(
     r"^\s*(?:(?:de|of|in)\s+|d['\u2019])?(?:(u\.\s?s\.|us|american|australian|canadian|singapore|new zealand)\s+)?"
@@ -647,6 +657,8 @@ def money_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
             first -= len(before.group(0))
         elif after:
             last += after.end()
+        elif _rand(text[max(start, first - 2) : first], match.group(1), multiplier):
+            first -= 1
         else:
             continue
         if parse_money(text[first:last]) is not None:
@@ -699,9 +711,12 @@ def parse_money(phrase: str | None, context: str = "") -> ParsedMoney | None:
         after = tail[multiplier.end() :] if multiplier else tail
         before = _CURRENCY_BEFORE.search(phrase[: match.start()])
         word_after = _CURRENCY_AFTER.match(after)
-        if before is None and word_after is None:
+        rand = before is None and word_after is None and _rand(phrase[: match.start()], number, multiplier)
+        if before is None and word_after is None and not rand:
             continue
-        if before is not None:
+        if rand:
+            currency: str | None = "ZAR"
+        elif before is not None:
             currency = _currency_of(before.group(0))
         else:
             assert word_after is not None
@@ -946,8 +961,8 @@ def is_not_materiel(name: str) -> bool:
     """A budget line, aid, a treaty or talks ("Foreign Military Financing", "US military aid",
     "Egypt-Israel Peace Treaty"): what small models list as the items of a "sale" that is none.
     A name with a designation or a weapon word ("F-35 program funds") is still materiel."""
-    if set(name.casefold().split()) <= _FUNCTION_WORDS:
-        return True
+    if set(name.casefold().split()) <= _FUNCTION_WORDS or not any(c.isalpha() for c in name):
+        return True  # "the others"; "183 847" (a price written as R183 847)
     if _CIVILIAN.search(name) and not designations_in(name):
         return True
     return bool(_NOT_MATERIEL.search(name)) and not designations_in(name) and category_of(name) is None
