@@ -167,3 +167,28 @@ def test_a_continent_is_not_the_country_whose_name_holds_it() -> None:
     )
     sale, _ = one_sale(text, seller="China", buyer="Africa", item="frigates")
     assert (sale.seller_country, sale.buyer_country) == ("CHN", None)
+
+
+HUSKY = (
+    "The United States Department of Defence (DoD) has awarded Chemring Sensors a $92 million contract for the "
+    "procurement of Husky mine detection vehicles, which are built by DCD Protected Mobility."
+)
+
+
+def test_the_party_that_awards_the_contract_is_the_buyer() -> None:
+    sale, warnings = one_sale(HUSKY, seller="The United States Department of Defence", buyer="Chemring Sensors",
+                              item="Husky mine detection vehicles")  # fmt: skip
+    assert sale.buyer_country == "USA" and sale.seller is not None and "chemring" in sale.seller
+    assert any("awarded the contract" in w for w in warnings)
+    awarded = "Saab has been awarded a contract by Sweden for Carl-Gustaf M4 recoilless rifles."
+    sale, _ = one_sale(awarded, seller="Saab", buyer="Sweden", item="Carl-Gustaf M4 recoilless rifles")
+    assert (sale.seller, sale.buyer) == ("saab", "sweden")  # awarded a contract: the seller stays
+
+
+def test_no_party_sells_to_itself() -> None:
+    text = "DCD Protected Mobility delivered 12 Husky vehicles worth $20 million."
+    sale, warnings = one_sale(
+        text, seller="DCD Protected Mobility", buyer="DCD Protected Mobility", item="Husky vehicles"
+    )
+    assert sale.seller is None and sale.buyer is not None
+    assert any("the buyer itself, not a seller" in w for w in warnings)

@@ -56,8 +56,17 @@ def buys_not_sells(text: str, code: str) -> bool:
     )
 
 
+# The party that awards a contract buys: "The US Department of Defence (DoD) has awarded Chemring
+# a $92 million contract". Active voice only: "Saab has been awarded a contract" is the seller.
+_AWARDS = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?(?:(?:has|have|had|also|recently|today)\s+)*awarded\b(?!\s+by\b)")
+
+
 class Direction(Context):
     """Checks on a sale's seller and buyer against the article's wording."""
+
+    def awards_contract(self, party: Span) -> bool:
+        """The article writes, right after this party's name, that it awarded a contract: it buys."""
+        return _AWARDS.match(self.text, party.end) is not None
 
     def roles_swapped(self, seller: Span, buyer: Span) -> bool:
         """The model's buyer is the country the article implies sells (the US in a DSCA notice)

@@ -167,12 +167,14 @@ class SaleBuilder(ActorBook, Direction):
             return None
         seller_id, seller_country = self.party(seller_span)
         buyer_id, buyer_country = self.party(buyer_span)
-        if seller_country is not None and seller_country == buyer_country and self.is_state(seller_id):
+        own_state = seller_country is not None and seller_country == buyer_country and self.is_state(seller_id)
+        if own_state or (seller_id is not None and seller_id == buyer_id):
             # A state does not sell arms to itself: "Algeria" as seller and buyer of Russian rocket
-            # launchers, "Poland" of helicopters the article says it is to acquire. The buyer stands;
-            # the seller is left to what the article says (the items' make, "from ...").
+            # launchers, "Poland" of helicopters the article says it is to acquire; nor does any party.
+            # The buyer stands; the seller is left to what the article says (the items' make, "from ...").
             assert seller_span is not None
-            self.warnings.append(f"dropped {path}.seller {seller_span.text!r}: the buyer's own state, not a seller")
+            whose = "the buyer's own state" if own_state else "the buyer itself"
+            self.warnings.append(f"dropped {path}.seller {seller_span.text!r}: {whose}, not a seller")
             seller_id = seller_country = None
         buyer_body = None
         if buyer_span is not None and buyer_country and country_code(buyer_span.text) is None:
@@ -219,6 +221,9 @@ class SaleBuilder(ActorBook, Direction):
         if seller_span and buyer_span is None and self.buyer_alone(seller_span):
             self.warnings.append(f"{path}: {seller_span.text!r} is the buyer; the article writes that it buys")
             return None, seller_span
+        if seller_span and self.awards_contract(seller_span) and not (buyer_span and self.awards_contract(buyer_span)):
+            self.warnings.append(f"{path}: seller and buyer swapped; {seller_span.text!r} awarded the contract")
+            return buyer_span, seller_span
         if seller_span and buyer_span and self.roles_swapped(seller_span, buyer_span):
             self.warnings.append(f"{path}: seller and buyer swapped; the article sells to {seller_span.text!r}")
             return buyer_span, seller_span
