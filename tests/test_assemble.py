@@ -327,6 +327,7 @@ def test_the_articles_own_conversion_to_dollars_is_kept_with_its_span() -> None:
     assert (sale.value.amount, sale.value.currency, sale.value.usd) == (108e6, "EUR", 134e6)
     assert sale.value.usd_evidence is not None and sale.value.usd_evidence.text == "$134 million"
     assert text[sale.value.usd_evidence.start : sale.value.usd_evidence.end] == "$134 million"
+    assert sale.value.usd_evidence in sale.evidence  # highlighted, and checked for injected text, with the sale
     [other] = assembled("Latvia signed a deal worth €108 million for Spike missiles.",
                         answer(None, "Latvia", "Spike missiles", value="€108 million"))[0]  # fmt: skip
     assert other.value is not None and (other.value.usd, other.value.usd_evidence) == (None, None)

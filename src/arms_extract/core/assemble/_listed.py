@@ -26,8 +26,6 @@ from ._sales import FROM_COUNTRY, SaleBuilder
 _FROM_AFTER = re.compile(r"\s+" + FROM_COUNTRY.pattern)
 
 
-# Between an amount and the same amount converted: " (U.S. ", " (about ".
-
 MAX_LISTED = 200
 
 

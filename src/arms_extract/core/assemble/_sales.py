@@ -156,7 +156,8 @@ class SaleBuilder(ActorBook, Direction):
         date, d_span = self.sale_date(path, answer, anchor)
         status_span = self.ground(f"{path}.status", answer.status, anchor, how=ground_loosely)
         # A value or date the model gave stays in the evidence even when it could not be read.
-        evidence_spans = [s for s in (seller_span, buyer_span, v_span, d_span, status_span) if s is not None]
+        usd_span = value.usd_evidence if value is not None else None  # part of the sale's text, like the price
+        evidence_spans = [s for s in (seller_span, buyer_span, v_span, usd_span, d_span, status_span) if s is not None]
         evidence_spans += [s for item in [*items, *associated] for s in item.evidence]
         evidence_spans = sorted({(s.start, s.end): s for s in evidence_spans}.values(), key=lambda s: s.start)
         stage = self.stage(status_span, evidence_spans, only_sale)
