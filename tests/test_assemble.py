@@ -331,3 +331,15 @@ def test_the_articles_own_conversion_to_dollars_is_kept_with_its_span() -> None:
     [other] = assembled("Latvia signed a deal worth €108 million for Spike missiles.",
                         answer(None, "Latvia", "Spike missiles", value="€108 million"))[0]  # fmt: skip
     assert other.value is not None and (other.value.usd, other.value.usd_evidence) == (None, None)
+
+
+def test_a_price_moved_next_to_its_items_keeps_no_conversion_from_where_it_was_first_found() -> None:
+    """The model's value is found first near the buyer, then again near the items: what the first
+    place converts to dollars is not evidence of this sale."""
+    filler = "Officials gave no more detail on the schedule of the programme. " * 40
+    text = f"Latvia buys missiles: a deal worth €108 million (U.S. $134 million) was agreed. {filler}" + (
+        "The Spike missiles cost €108 million in all."
+    )
+    [sale], _ = assembled(text, answer(None, "Latvia", "Spike missiles", value="€108 million"))
+    assert sale.value is not None and sale.value.evidence.start > len(filler)
+    assert (sale.value.amount, sale.value.usd, sale.value.usd_evidence) == (108e6, None, None)

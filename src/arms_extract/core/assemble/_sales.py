@@ -142,7 +142,7 @@ class SaleBuilder(ActorBook, Direction):
             if v_span is None:
                 value = None
             elif v_span != value.evidence:
-                value = value.model_copy(update={"evidence": v_span})
+                value = self.money_at(path, v_span)  # read where it is written now: its hedge, its conversion
         associated = [item for item in items if is_associated(item.name)]
         not_materiel = [item.name for item in items if is_not_materiel(item.name)]
         items = [item for item in items if not is_associated(item.name) and item.name not in not_materiel]
