@@ -343,3 +343,41 @@ def test_a_price_moved_next_to_its_items_keeps_no_conversion_from_where_it_was_f
     [sale], _ = assembled(text, answer(None, "Latvia", "Spike missiles", value="€108 million"))
     assert sale.value is not None and sale.value.evidence.start > len(filler)
     assert (sale.value.amount, sale.value.usd, sale.value.usd_evidence) == (108e6, None, None)
+
+
+def test_a_boat_presented_to_a_country_goes_to_that_country() -> None:
+    """ "delivered ... to the Australian Department of Defence and then ... presented the vessel to
+    the Papua New Guinea Government": the hand-over is the sale's direction, not the first delivery."""
+    text = (
+        "Austal today delivered the first Guardian Class Patrol Boat (GCPB) to the Australian Department of "
+        "Defence and then in a handover ceremony, presented the vessel to the Papua New Guinea (PNG) Government."
+    )
+    answer = one_answer(
+        sale(
+            seller="Austal Australia",
+            buyer="Papua New Guinea (PNG) Government",
+            items=[ItemAnswer(name="Guardian Class Patrol Boat", quantity=None)],
+        )
+    )
+    article = Article(id="x", text=text + " The boat was built by Austal Australia.")
+    (kept,), _, _, warnings = assemble(article, answer)
+    assert (kept.seller_country, kept.buyer_country) == ("AUS", "PNG")
+    assert not any("swapped" in w for w in warnings)
+
+
+def test_a_sentences_first_word_is_no_part_of_the_makers_country() -> None:
+    """ "An Israeli Heron TP ..." opens a sentence: "Israeli" is the make, and a buyer the model
+    gave as Israel is the seller. The swapped parties keep their own words: the buyer's words
+    ("Germany", written far off) are not re-found as the seller's ("Israel", beside the drone)."""
+    text = (
+        "German government negotiators have approved a new defense and security direction for the country. "
+        + "Merkel spoke in Berlin about refugees and aid. " * 40
+        + "At the same time, the coalition agreement approves leasing a drone for surveillance. "
+        "An Israeli Heron TP surveillance drone flies during a presentation to the media."
+    )
+    answer = one_answer(
+        sale(seller="Germany", buyer="Israel", items=[ItemAnswer(name="Heron TP surveillance drone", quantity=None)])
+    )
+    (kept,), _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert (kept.seller_country, kept.buyer_country) == ("ISR", "DEU")
+    assert any("the items are 'Israel'-made" in w for w in warnings)

@@ -13,7 +13,12 @@ from ..normalize import (
 )
 from ._context import Context, country_pattern
 
-SELLING_TO = r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*)\b[^.]{0,80}?\bto\s+(?:the\s+)?"
+# "presented the vessel to", "handed over to", "gifted to": a transfer without a price is still one.
+SELLING_TO = (
+    r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*|supplie[sd]|supplying|"
+    r"present(?:s|ed|ing)?|hand(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?over|gift(?:s|ed|ing)?|donat\w*)"
+    r"\b[^.]{0,80}?\bto\s+(?:the\s+)?"
+)
 
 
 def _sold_to(text: str, party: str) -> bool:

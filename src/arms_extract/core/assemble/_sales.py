@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ...records import (
     ActorKind,
@@ -56,6 +56,17 @@ from ._context import SALE_WORDS, close_by, sentence_around, shown
 from ._direction import Direction, direction_cues
 
 _R = TypeVar("_R")
+
+
+class Party(NamedTuple):
+    """A seller or buyer as grounded, with the model's own words for it: when roles are swapped the
+    words go along, so that a party re-found near the items is the same party, not the other one."""
+
+    span: Span | None
+    mention: str | None
+
+
+_NO_PARTY = Party(None, None)
 
 
 _MADE = r"(?:[- ](?:made|built|designed|produced|manufactured))?"
@@ -124,19 +135,19 @@ class SaleBuilder(ActorBook, Direction):
         (with `any_source` False, not from a "from <country>" of the items' sentence, which may be
         another item's)."""
         path = f"sales[{index}]"
-        seller_span, buyer_span = self.sale_parties(path, answer)
-        anchor = next((s.start for s in (buyer_span, seller_span) if s is not None), None)
+        seller, buyer = self.sale_parties(path, answer)
+        anchor = next((s.start for s in (buyer.span, seller.span) if s is not None), None)
         items = self.sale_items(path, answer, anchor)
-        if self.made_by_buyer(items, seller_span, buyer_span):
-            assert buyer_span is not None
-            self.warnings.append(f"{path}: seller and buyer swapped; the items are {buyer_span.text!r}-made")
-            seller_span, buyer_span = buyer_span, seller_span
+        if self.made_by_buyer(items, seller.span, buyer.span):
+            assert buyer.span is not None
+            self.warnings.append(f"{path}: seller and buyer swapped; the items are {buyer.span.text!r}-made")
+            seller, buyer = buyer, seller
         if anchor is None and items:
             anchor = items[0].evidence[0].start
         value, v_span = self.sale_value(path, answer, anchor)
         item_names = [item.evidence[0] for item in items]
-        seller_span = self.linked(f"{path}.seller", answer.seller, seller_span, item_names)
-        buyer_span = self.linked(f"{path}.buyer", answer.buyer, buyer_span, item_names)
+        seller_span = self.linked(f"{path}.seller", seller.mention, seller.span, item_names)
+        buyer_span = self.linked(f"{path}.buyer", buyer.mention, buyer.span, item_names)
         if value is not None:
             v_span = self.linked(f"{path}.value", answer.value, value.evidence, item_names, how=ground)
             if v_span is None:
@@ -215,25 +226,29 @@ class SaleBuilder(ActorBook, Direction):
     def wording(self, term: Term | None) -> Wording | None:
         return Wording(value=term.value, evidence=self.span_of((term.start, term.end))) if term else None
 
-    def sale_parties(self, path: str, answer: SaleAnswer) -> tuple[Span | None, Span | None]:
+    def sale_parties(self, path: str, answer: SaleAnswer) -> tuple[Party, Party]:
         """(seller, buyer) as grounded, swapped when the article says the sale goes the other way."""
-        seller_span = self.ground_party(f"{path}.seller", answer.seller)
-        buyer_span = self.ground_party(f"{path}.buyer", answer.buyer)
-        if seller_span and buyer_span is None and self.buyer_alone(seller_span):
-            self.warnings.append(f"{path}: {seller_span.text!r} is the buyer; the article writes that it buys")
-            return None, seller_span
-        if seller_span and self.awards_contract(seller_span) and not (buyer_span and self.awards_contract(buyer_span)):
-            self.warnings.append(f"{path}: seller and buyer swapped; {seller_span.text!r} awarded the contract")
-            return buyer_span, seller_span
-        if seller_span and buyer_span and self.roles_swapped(seller_span, buyer_span):
-            self.warnings.append(f"{path}: seller and buyer swapped; the article sells to {seller_span.text!r}")
-            return buyer_span, seller_span
-        if seller_span and buyer_span and self.worded_the_other_way(seller_span, buyer_span):
+        seller = Party(self.ground_party(f"{path}.seller", answer.seller), answer.seller)
+        buyer = Party(self.ground_party(f"{path}.buyer", answer.buyer), answer.buyer)
+        if seller.span is None:
+            return seller, buyer
+        if buyer.span is None and self.buyer_alone(seller.span):
+            self.warnings.append(f"{path}: {seller.span.text!r} is the buyer; the article writes that it buys")
+            return _NO_PARTY, seller
+        if self.awards_contract(seller.span) and not (buyer.span and self.awards_contract(buyer.span)):
+            self.warnings.append(f"{path}: seller and buyer swapped; {seller.span.text!r} awarded the contract")
+            return buyer, seller
+        if buyer.span is None:
+            return seller, buyer
+        if self.roles_swapped(seller.span, buyer.span):
+            self.warnings.append(f"{path}: seller and buyer swapped; the article sells to {seller.span.text!r}")
+            return buyer, seller
+        if self.worded_the_other_way(seller.span, buyer.span):
             self.warnings.append(
-                f"{path}: seller and buyer swapped; {seller_span.text!r} buys from {buyer_span.text!r} in the article"
+                f"{path}: seller and buyer swapped; {seller.span.text!r} buys from {buyer.span.text!r} in the article"
             )
-            return buyer_span, seller_span
-        return seller_span, buyer_span
+            return buyer, seller
+        return seller, buyer
 
     def sale_items(self, path: str, answer: SaleAnswer, anchor: int | None) -> list[Item]:
         """Each item grounded by its name, with a quantity only when written near it and a number."""
@@ -361,6 +376,11 @@ class SaleBuilder(ActorBook, Direction):
                 candidates.append(Span(start=start, end=start + len(inside.group(1)), text=inside.group(1)))
             for span in candidates:
                 code = country_code(span.text)
+                if code is None and " " in span.text:
+                    # "An Israeli Heron TP" at a sentence's start: the first word is no part of the country.
+                    first, _, last = span.text.partition(" ")
+                    span = Span(start=span.start + len(first) + 1, end=span.end, text=last)
+                    code = country_code(last)
                 if code is not None:
                     yield span, code
 
