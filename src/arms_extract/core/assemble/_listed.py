@@ -42,7 +42,8 @@ class ListedSales(SaleBuilder):
         model found no sale, only those with a buyer."""
         spans = [span for sale in sales for item in sale.items for span in item.evidence]
         left, others = [], []
-        found = listed_items(self.text)
+        # A notice's one sale lists its parts by designation; only counted ones are added to it.
+        found = listed_items(self.text, uncounted=not one_sale)
         if len(found) > MAX_LISTED:
             # Each is grounded and checked like a model's sale: an article of thousands (a register, a
             # text repeated) would take minutes. The model's own sales are capped per request likewise.
@@ -50,11 +51,18 @@ class ListedSales(SaleBuilder):
                 f"{len(found) - MAX_LISTED:,} counted weapons after the first {MAX_LISTED} not added: too many"
             )
             found = found[:MAX_LISTED]
+        counted_names = [self.text[slice(*listed.name)] for listed in found if listed.count is not None]
         for listed in found:
             name = self.text[slice(*listed.name)]
             if not is_named(name) or any(s.start < listed.name[1] and listed.name[0] < s.end for s in spans):
                 continue
             mentioned = [i for i, sale in enumerate(sales) if any(same_model(name, item.name) for item in sale.items)]
+            if listed.count is None and (
+                mentioned
+                or any(same_model(name, other) for other in counted_names)
+                or any(same_model(name, self.text[slice(*other.name)]) for other in left)
+            ):
+                continue  # a designation written again: the counted mention or the sale's own stands
             if mentioned:
                 others.append((listed, mentioned[0]))  # another mention of an item a sale has
             else:
@@ -108,7 +116,10 @@ class ListedSales(SaleBuilder):
 
     def listed_answer(self, listed: list[ListedItem]) -> list[ItemAnswer]:
         return [
-            ItemAnswer(name=self.text[slice(*item.name)], quantity=self.text[slice(*item.count)]) for item in listed
+            ItemAnswer(
+                name=self.text[slice(*item.name)], quantity=self.text[slice(*item.count)] if item.count else None
+            )
+            for item in listed
         ]
 
     def joined(self, sale: Sale, listed: ListedItem) -> Sale:
