@@ -381,3 +381,20 @@ def test_a_sentences_first_word_is_no_part_of_the_makers_country() -> None:
     (kept,), _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert (kept.seller_country, kept.buyer_country) == ("ISR", "DEU")
     assert any("the items are 'Israel'-made" in w for w in warnings)
+
+
+def test_a_count_of_one_is_kept_only_written_on_the_item() -> None:
+    text = (
+        "The US Department of Defense has awarded Chemring a $92 million contract to procure Husky mine "
+        "detection vehicles. One bid was solicited with one bid received. Botswana will acquire one C-130 "
+        "transport aircraft from the US."
+    )
+    answer = one_answer(
+        sale(
+            buyer="US Department of Defense", items=[ItemAnswer(name="Husky mine detection vehicles", quantity="one")]
+        ),
+        sale(buyer="Botswana", items=[ItemAnswer(name="C-130 transport aircraft", quantity="one")]),
+    )
+    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert [item.quantity for s in sales for item in s.items] == [None, 1]
+    assert any("quantity 'one': not written as the item's count" in w for w in warnings)

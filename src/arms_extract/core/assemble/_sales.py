@@ -273,6 +273,12 @@ class SaleBuilder(ActorBook, Direction):
                         f"dropped {path}.items[{j}].quantity {shown(q_span.text)}: out of range "
                         f"(above {MAX_QUANTITY:,})"
                     )
+                elif parsed.value == 1 and not self.counts_item(q_span, name_span):
+                    # "One bid was solicited with one bid received": a small model writes the first
+                    # "one" near the item as its count. A count of one is kept only written on the item.
+                    self.warnings.append(
+                        f"dropped {path}.items[{j}].quantity {q_span.text!r}: not written as the item's count"
+                    )
                 else:
                     quantity, qualifier = parsed.value, parsed.qualifier
                     evidence.append(q_span)
@@ -477,6 +483,12 @@ class SaleBuilder(ActorBook, Direction):
         if seller_code == buyer_code:
             return False
         return seller_code is None or not direction_cues(self.text, seller_code, buyer_code)
+
+    def counts_item(self, number: Span, name: Span) -> bool:
+        """Whether `number` is the count written on this item ("one patrol vessel", "one of the
+        F-35s") or on another mention of it close by."""
+        written = self.written_count(name)
+        return written is not None and written.start <= number.start < written.end
 
     def written_count(self, name: Span) -> Span | None:
         """The count written on this mention of an item, else on the nearest other mention of the
