@@ -398,3 +398,24 @@ def test_a_count_of_one_is_kept_only_written_on_the_item() -> None:
     sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert [item.quantity for s in sales for item in s.items] == [None, 1]
     assert any("quantity 'one': not written as the item's count" in w for w in warnings)
+
+
+def test_a_company_bought_is_no_arms_sale() -> None:
+    """Issue 13's "a company buying a company": the model answers the takeover as a sale whose item
+    is the company it also names as a party."""
+    text = (
+        "WASHINGTON — Services giant SAIC has completed its $2.5 billion acquisition of Engility, the company "
+        "announced Monday. India signed a contract for Rafale fighter jets last year."
+    )
+    answer = one_answer(
+        sale(seller="SAIC", buyer="Engility", items=[ItemAnswer(name="Engility", quantity=None)], value="$2.5 billion"),
+        sale(
+            seller=None,
+            buyer="India",
+            items=[ItemAnswer(name="Rafale fighter jets", quantity=None)],
+            status="signed a contract",
+        ),
+    )
+    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert [[item.name for item in s.items] for s in sales] == [["Rafale fighter jets"]]
+    assert any("'Engility' is a party to it, not a weapon" in w for w in warnings)

@@ -173,6 +173,12 @@ class SaleBuilder(ActorBook, Direction):
         evidence_spans = sorted({(s.start, s.end): s for s in evidence_spans}.values(), key=lambda s: s.start)
         stage = self.stage(status_span, evidence_spans, only_sale)
         looks_military = any(item.category or item.designations for item in items)
+        parties = {span.text.casefold() for span in (seller_span, buyer_span) if span is not None}
+        if items and not looks_military and all(item.name.casefold() in parties for item in items):
+            # "SAIC has completed its $2.5 billion acquisition of Engility", answered as a sale of
+            # "Engility" to Engility: the thing bought is a party, a company, not a weapon.
+            self.warnings.append(f"dropped {path}: {items[0].name!r} is a party to it, not a weapon")
+            return None
         if not looks_military and value is None and stage is Stage.unknown:
             # Small models turn any event into a "sale" (a train attacked, a budget passed).
             self.warnings.append(f"dropped {path}: no weapon, no price and no deal stage; not an arms sale")
