@@ -150,6 +150,39 @@ def test_the_dateline_country_is_where_the_story_was_filed_not_a_party() -> None
     assert any("dateline" in w for w in warnings)
 
 
+@pytest.mark.parametrize(
+    ("dateline", "buyer"),
+    [
+        ("NEW DELHI: ", "New Delhi"),
+        ("NEW DELHI \u2014 ", "India"),
+        ("COLOGNE, Germany \u2015 ", "Germany"),
+        ("WASHINGTON (Reuters) - ", "Washington"),
+    ],
+)
+def test_a_capital_or_a_city_in_the_dateline_is_no_party(dateline: str, buyer: str) -> None:
+    """ "NEW DELHI: The Defence Production Board ...": the capital names India only as where the story
+    was filed (the model's buyer "India" was grounded there); also after a horizontal bar."""
+    text = dateline + "The board is yet to decide on the Future Infantry Combat Vehicle (FICV) project."
+    sale, warnings = one_sale(text, seller=None, buyer=buyer, item="Future Infantry Combat Vehicle (FICV)")
+    assert sale.buyer is None and sale.buyer_country is None
+    assert any(f"buyer {buyer!r}: " in w for w in warnings)
+
+
+def test_a_maker_given_as_buyer_by_a_state_as_seller_is_the_seller() -> None:
+    """ "the Dutch shipyard Damen ... is in the running for the German Navy's Mehrzweckkampfschiff 180"
+    was answered as Germany selling to Damen: states buy from makers."""
+    text = "The German Navy has ordered Mehrzweckkampfschiff 180 frigates from the Dutch shipyard Damen."
+    [sale], warnings = sales_of(
+        text, "Germany", "Damen", ItemAnswer(name="Mehrzweckkampfschiff 180 frigates", quantity=None), status="ordered"
+    )
+    assert (sale.seller, sale.buyer_country) == ("damen", "DEU")
+    assert any("'Damen' is a maker, not a buyer" in w for w in warnings)
+    # A maker from the table: "BMC" is not in it, "Boeing" is.
+    text = "Turkey is to acquire two frigates from Boeing, the ministry said."
+    sale, warnings = one_sale(text, seller="Turkey", buyer="Boeing", item="frigates")
+    assert sale.buyer_country == "TUR"
+
+
 def test_a_party_named_in_the_dateline_and_again_later_is_kept_at_the_later_mention() -> None:
     text = "ANKARA, Turkey \u2014 Turkey has signed a contract for 250 Altay tanks with BMC."
     sale, _ = one_sale(text, seller="BMC", buyer="Turkey", item="Altay tanks")

@@ -62,8 +62,12 @@ def country_pattern(code: str) -> str:
 
 _DSCA_NAME = re.compile(DSCA_NAME)
 
-# "WARSAW, Poland — ": a city in capitals, its country, a dash, at the very start of the article.
-_DATELINE = re.compile(r"\s*[A-Z][A-Z.'\- ]{2,40},\s+[A-Z][\w.' ]{1,30}?\s*(?:\u2014|\u2013|--|-)\s")
+# "WARSAW, Poland — ", "WASHINGTON — ", "NEW DELHI: ": a city in capitals (its country), a dash or a
+# colon, at the very start of the article.
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Z.'\- ]{2,40}(?:,\s+[A-Z][\w.' ]{1,30}?)?\s*(?:\([^)\n]{1,30}\)\s*)?"
+    r"(?:\u2014|\u2013|\u2015|--|-|:)\s"
+)
 
 
 _DSCA_NOTICE = re.compile(r"Transmittal No|Media/Public Contact|Security Cooperation Agency notified Congress")

@@ -82,6 +82,10 @@ _MAKER_INSIDE = re.compile(rf"^([A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?){_MADE}[\s-]+\S
 _FAMILY = re.compile(r"\b([A-Z][A-Za-z]{0,5}-\d{1,4})")
 
 
+_MAKER_WORD_BEFORE = re.compile(
+    r"\b(?:shipyard|shipbuilder|company|firm|manufacturer|maker|contractor|producer)\s+(?:the\s+)?$", re.IGNORECASE
+)
+
 _MADE_AFTER = re.compile(r"[- ](?:made|built|designed|produced|manufactured)\b")
 
 
@@ -138,6 +142,10 @@ class SaleBuilder(ActorBook, Direction):
         seller, buyer = self.sale_parties(path, answer)
         anchor = next((s.start for s in (buyer.span, seller.span) if s is not None), None)
         items = self.sale_items(path, answer, anchor)
+        if self.company_buys_from_state(seller.span, buyer.span):
+            assert buyer.span is not None
+            self.warnings.append(f"{path}: seller and buyer swapped; {buyer.span.text!r} is a maker, not a buyer")
+            seller, buyer = buyer, seller
         if self.made_by_buyer(items, seller.span, buyer.span):
             assert buyer.span is not None
             self.warnings.append(f"{path}: seller and buyer swapped; the items are {buyer.span.text!r}-made")
@@ -489,6 +497,16 @@ class SaleBuilder(ActorBook, Direction):
         if seller_code == buyer_code:
             return False
         return seller_code is None or not direction_cues(self.text, seller_code, buyer_code)
+
+    def company_buys_from_state(self, seller: Span | None, buyer: Span | None) -> bool:
+        """The model's seller is a country and its buyer a maker: an arms maker named in the table, or
+        one the article calls a shipyard, company or manufacturer right before its name ("the Dutch
+        shipyard Damen"). States buy from makers; the parties came out swapped."""
+        if seller is None or buyer is None or country_code(seller.text) is None:
+            return False
+        if makers_in(buyer.text):
+            return True
+        return _MAKER_WORD_BEFORE.search(self.text, max(0, buyer.start - 60), buyer.start) is not None
 
     def counts_item(self, number: Span, name: Span) -> bool:
         """Whether `number` is the count written on this item ("one patrol vessel", "one of the
