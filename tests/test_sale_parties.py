@@ -225,3 +225,17 @@ def test_no_party_sells_to_itself() -> None:
     )
     assert sale.seller is None and sale.buyer is not None
     assert any("the buyer itself, not a seller" in w for w in warnings)
+
+
+def test_a_purchase_from_a_third_country_says_nothing_of_this_sales_direction() -> None:
+    """ "Egypt went on to buy two Mistral helicopter carriers, which France had bought back from
+    Russia": France buys there from Russia, which is no sign that France buys from Qatar."""
+    text = (
+        "Egypt went on to buy two Mistral helicopter carriers, which France had bought back from Russia. "
+        "Qatar exercised an option in December for 12 more Rafale fighters from Dassault of France."
+    )
+    sales, warnings = sales_of(
+        text, "France", "Qatar", ItemAnswer(name="Rafale fighters", quantity="12"), status="exercised an option"
+    )
+    assert (sales[0].seller_country, sales[0].buyer_country) == ("FRA", "QAT")
+    assert not any("swapped" in w for w in warnings)

@@ -43,9 +43,25 @@ def direction_cues(text: str, seller: str, buyer: str) -> int:
     patterns = (
         SELLING_TO + _GOVERNMENT + buyer_names + r"\b",
         r"\bfrom\s+(?:the\s+)?" + _GOVERNMENT + seller_names + r"\b",
-        buys(buyer_names),
     )
-    return sum(1 for pattern in patterns if re.search(pattern, text, re.IGNORECASE))
+    found = sum(1 for pattern in patterns if re.search(pattern, text, re.IGNORECASE))
+    return found + any(
+        not _from_another(text, match.end(), seller) for match in re.finditer(buys(buyer_names), text, re.I)
+    )
+
+
+# "... which France had bought back from Russia": the purchase written has its own seller.
+_NAME_WORD = r"[A-Z](?:[\w'\u2019-]|\.(?=\w))*\.?"  # "Russia", "U.S.", not "Russia." and the next word
+_FROM_AFTER_BUYING = re.compile(r"[^.;]{0,60}?\bfrom\s+(?:the\s+)?(" + _NAME_WORD + r"(?:[ ]" + _NAME_WORD + r"){0,2})")
+
+
+def _from_another(text: str, end: int, seller: str) -> bool:
+    """Whether the purchase written up to `end` names right after it a source other than `seller`."""
+    match = _FROM_AFTER_BUYING.match(text, end)
+    if match is None:
+        return False
+    source = country_in(re.split(r"\.\s", match.group(1))[0])  # a sentence's end is no part of the name
+    return source is not None and source != seller
 
 
 def buys_not_sells(text: str, code: str) -> bool:
