@@ -53,10 +53,22 @@ _IN_A_NAME = re.compile(r"(?<=\S)\s+[A-Z][\w-]*\s+$")
 # A weapon named by its designation, with no count: "T-90 main battle tanks", "Su-30MKA fighter
 # aircraft", "S-400 missile defense system". Over the 331 dev articles outside the fixed, working and
 # fresh samples, 40 of 48 such names in a sentence about a transfer are annotated weapons, once the
-# aircraft a purchase replaces are left out (below; scripts/listed_precision.py).
+# aircraft a purchase replaces are left out (below; scripts/listed_precision.py); with the names
+# after "a" (_ONE_NAMED), 49 of 57.
 _DESIGNATED = re.compile(
     r"(?<![\w-])((?-i:[A-Z][A-Za-z]{0,5}-\d{1,4}[A-Za-z]*)(?:[\s-]+(?!(?:and|or|of|to|for|from|with|in|on|the)\b)"
     r"(?-i:[a-z][\w-]*|[A-Z][\w-]*)){0,3}?\s+(?:" + _HEAD + r"|systems?))\b",
+    re.IGNORECASE,
+)
+# One weapon named after "a" or "an": "a Predator patrol craft from China", "an Mi-171 helicopter".
+_SINGULAR_HEAD = (
+    r"(?:helicopter|aircraft|jet|fighter|plane|drone|tank|vehicle|carrier|missile|launcher|boat|ship|"
+    r"vessel|frigate|corvette|submarine|destroyer|craft|howitzer|radar|system)"
+)
+_ONE_NAMED = re.compile(
+    r"\b(?:a|an)\s+((?-i:[A-Z][\w-]*)(?:\s+(?!(?:and|or|of|to|for|from|with|in|on|the)\b)[\w-]+){0,3}?\s+"
+    + _SINGULAR_HEAD
+    + r")\b",
     re.IGNORECASE,
 )
 # "to replace its MiG-29 jets", "replace outdated US F-5 Tiger aircraft": the weapon going out of service.
@@ -65,8 +77,8 @@ _REPLACED = re.compile(r"\breplac\w*\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class ListedItem:
-    """A listed weapon: its name as written, its count (None for a designation written without
-    one), and its sentence."""
+    """A listed weapon: its name as written, its count (None for a designation or a name after "a"
+    written without one), and its sentence."""
 
     name: tuple[int, int]
     count: tuple[int, int] | None
@@ -150,12 +162,14 @@ def _designated(text: str, sentence: tuple[int, int], counted: list[ListedItem])
     `counted`), in text order, except the ones a purchase replaces."""
     start, end = sentence
     found: list[ListedItem] = []
-    for match in _DESIGNATED.finditer(text, start, end):
+    matches = [*_DESIGNATED.finditer(text, start, end), *_ONE_NAMED.finditer(text, start, end)]
+    for match in sorted(matches, key=lambda m: m.start(1)):
         name = (match.start(1), match.end(1))
-        if any(item.name[0] < name[1] and name[0] < item.name[1] for item in counted):
+        if any(item.name[0] < name[1] and name[0] < item.name[1] for item in [*counted, *found]):
             continue
-        if _REPLACED.search(text, start, name[0]):
-            continue
+        first = re.sub(r"-(?:made|built|designed|produced)$", "", text[name[0] : name[1]].split()[0])
+        if _REPLACED.search(text, start, name[0]) or country_in(first):
+            continue  # "a Chinese-made air defense system" is no name
         found.append(ListedItem(name=name, count=None, sentence=sentence))
     return found
 
