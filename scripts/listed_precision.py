@@ -35,7 +35,7 @@ def main() -> None:
             continue
         articles += 1
         weapons = [name for cluster in gold_values(gold).weapon for name in cluster]
-        for item in listed_items(gold.text, uncounted=True):
+        for item in listed_items(gold.text, news=True):
             name = gold.text[slice(*item.name)]
             kind = "counted" if item.count is not None else "uncounted"
             counts[kind][0 if any(same_weapon(name, w) for w in weapons) else 1] += 1

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .makers import makers_in
+from .names import ORGANISATION_WORDS
 from .normalize import country_in, is_year
 from .sentences import sentence_spans
 
@@ -33,10 +34,13 @@ _COUNT = (
 _BETWEEN = r"((?:of (?:these|those|the) )?(?:[\w/().'\u2019-]+ ){0,6}?)"
 _NUMBER = re.compile(r"\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?")
 _OF_THESE = re.compile(r"of (?:these|those|the) ")
-_LISTED = re.compile(_COUNT + r"\s+" + _BETWEEN + _HEAD + r"\b", re.IGNORECASE)
+# A model's name in the plural as the head: "126 Rafales", "16 Black Hawks", "four Super Hercules"
+# (not "two million Kurds", "40 Republicans", "Denel Dynamics": see _proper_plural).
+_PROPER_PLURAL = r"(?P<plural>(?-i:[A-Z][a-z]{2,}s))"
+_LISTED = re.compile(_COUNT + r"\s+" + _BETWEEN + r"(?:" + _HEAD + r"|" + _PROPER_PLURAL + r")\b", re.IGNORECASE)
 _STOP_WORDS = frozenset(
     "or to for from by with in on at per which that who were was are is have has had will would "
-    "percent per cent years months days hours km miles kg tons tonnes".split()
+    "percent per cent years months days hours km miles kg tons tonnes million billion thousand".split()
 )
 # A sentence about a transfer: someone orders, buys, receives, sells or delivers.
 _TRANSFER = re.compile(
@@ -85,7 +89,7 @@ class ListedItem:
     sentence: tuple[int, int]
 
 
-def _counted(match: re.Match[str]) -> bool:
+def _counted(match: re.Match[str], news: bool) -> bool:
     """Whether a match is a count and its weapon: not a year, no other count or clause between
     ("12 second hand and upgraded Mi-24P/Mi-35P attack helicopters" is one), and not the number
     of a model's name ("Project 11356 frigates")."""
@@ -95,7 +99,33 @@ def _counted(match: re.Match[str]) -> bool:
         return False
     if "and" in words and any(_NUMBER.fullmatch(word) for word in words):
         return False  # "30 pilots and 70 helicopters": two counts
+    if match.group("plural") and not (news and _proper_plural(match.group("plural"), between.split())):
+        return False
     return not _names_a_model(match)
+
+
+_NOT_MODELS = frozenset("republicans democrats news rolls solutions technologies electronics communications".split())
+# Words that may stand between a count and a model's plural name: "12 retired Cheetahs", "22
+# modernised radar-equipped Spanish Mirages", "110 Block III Super Hornets".
+_BEFORE_PLURAL = frozenset(
+    "ex used new more additional retired former modernised modernized upgraded refurbished conventional "
+    "second-hand radar-equipped".split()
+)
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+
+def _proper_plural(head: str, between: list[str]) -> bool:
+    """Whether a capitalised plural after a count is a model's name: not a people's ("two million
+    Kurds", "40 Republicans"), nor an organisation's ("Denel Dynamics"), and with only a model's
+    words or a few adjectives between ("on 22 March this year Critical Solutions" is a date)."""
+    folded = head.casefold()
+    if folded in _NOT_MODELS or folded in ORGANISATION_WORDS or country_in(head) or country_in(head[:-1]):
+        return False
+    return len(between) <= 4 and all(
+        word.casefold() not in _MONTHS
+        and (word[:1].isupper() or word.casefold() in _BEFORE_PLURAL or word[:1].isdigit())
+        for word in between
+    )
 
 
 def _names_a_model(match: re.Match[str]) -> bool:
@@ -117,9 +147,11 @@ def _first_of_pair(match: re.Match[str]) -> tuple[int, int] | None:
     return match.start(2), match.start(2) + pair.end(1)
 
 
-def listed_items(text: str, uncounted: bool = False) -> list[ListedItem]:
-    """Every count written before a weapon's name in a sentence about a transfer, in text order;
-    with `uncounted`, also every weapon named by its designation there without a count."""
+def listed_items(text: str, news: bool = False) -> list[ListedItem]:
+    """Every count written before a weapon's name in a sentence about a transfer, in text order.
+    With `news` (any article but a DSCA notice, whose one sale lists its parts), also the counts
+    before a model's name in the plural ("126 Rafales") and the weapons named without a count: by
+    a designation ("T-90 main battle tanks") or after "a" ("a Predator patrol craft")."""
     found: list[ListedItem] = []
     for start, end in sentence_spans(text):
         sentence = text[start:end]
@@ -129,7 +161,7 @@ def listed_items(text: str, uncounted: bool = False) -> list[ListedItem]:
         position = 0
         while (match := _LISTED.search(sentence, position)) is not None:
             # A rejected match gives way at its count, so "12 years and 20 F-16s" still finds "20 F-16s".
-            position = match.end() if _counted(match) else match.end(1)
+            position = match.end() if _counted(match, news) else match.end(1)
             if position != match.end():
                 first = _first_of_pair(match)
                 if first is not None:
@@ -151,7 +183,7 @@ def listed_items(text: str, uncounted: bool = False) -> list[ListedItem]:
                     sentence=(start, end),
                 )
             )
-        if uncounted:
+        if news:
             designated = _designated(text, (start, end), found[counted:])
             found[counted:] = sorted([*found[counted:], *designated], key=lambda item: item.name[0])
     return found

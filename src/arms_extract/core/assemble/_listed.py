@@ -43,7 +43,7 @@ class ListedSales(SaleBuilder):
         spans = [span for sale in sales for item in sale.items for span in item.evidence]
         left, others = [], []
         # A notice's one sale lists its parts by designation; only counted ones are added to it.
-        found = listed_items(self.text, uncounted=not one_sale)
+        found = listed_items(self.text, news=not one_sale)
         if len(found) > MAX_LISTED:
             # Each is grounded and checked like a model's sale: an article of thousands (a register, a
             # text repeated) would take minutes. The model's own sales are capped per request likewise.
