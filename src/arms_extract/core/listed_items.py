@@ -1,5 +1,6 @@
-"""Weapons an article lists with their count, found by code: "three RPB 33 patrol boats",
-"294 Oplot-M main battle tanks", "two former Bulgarian An-26s".
+"""Weapons an article lists, found by code: with their count ("three RPB 33 patrol boats",
+"294 Oplot-M main battle tanks", "41 Dhruvs") and, in news, without one when a designation or
+"a" names them ("T-90 main battle tanks", "a Predator patrol craft").
 
 The model reads an article's main deal well and leaves out the rest: the second and third
 item of a list, a deal told in one sentence further down. A count before a weapon's name in
@@ -190,8 +191,8 @@ def listed_items(text: str, news: bool = False) -> list[ListedItem]:
 
 
 def _designated(text: str, sentence: tuple[int, int], counted: list[ListedItem]) -> list[ListedItem]:
-    """The weapons of a sentence named by a designation with no count before them (counted ones are
-    `counted`), in text order, except the ones a purchase replaces."""
+    """The weapons of a sentence named by a designation or after "a", with no count before them
+    (counted ones are `counted`), in text order, except the ones a purchase replaces."""
     start, end = sentence
     found: list[ListedItem] = []
     matches = [*_DESIGNATED.finditer(text, start, end), *_ONE_NAMED.finditer(text, start, end)]

@@ -42,13 +42,13 @@ class ListedSales(SaleBuilder):
         model found no sale, only those with a buyer."""
         spans = [span for sale in sales for item in sale.items for span in item.evidence]
         left, others = [], []
-        # A notice's one sale lists its parts by designation; only counted ones are added to it.
+        # A notice's one sale lists its parts already: only counts before a weapon's head noun are added.
         found = listed_items(self.text, news=not one_sale)
         if len(found) > MAX_LISTED:
             # Each is grounded and checked like a model's sale: an article of thousands (a register, a
             # text repeated) would take minutes. The model's own sales are capped per request likewise.
             self.warnings.append(
-                f"{len(found) - MAX_LISTED:,} counted weapons after the first {MAX_LISTED} not added: too many"
+                f"{len(found) - MAX_LISTED:,} listed weapons after the first {MAX_LISTED} not added: too many"
             )
             found = found[:MAX_LISTED]
         counted_names = [self.text[slice(*listed.name)] for listed in found if listed.count is not None]

@@ -502,8 +502,8 @@ class SaleBuilder(ActorBook, Direction):
         """The model's seller is a country and its buyer a maker: an arms maker named in the table, or
         one the article calls a shipyard, company or manufacturer right before its name ("the Dutch
         shipyard Damen"). States buy from makers; the parties came out swapped."""
-        if seller is None or buyer is None or country_code(seller.text) is None:
-            return False
+        if seller is None or buyer is None or country_code(seller.text) is None or self.implied is not None:
+            return False  # a DSCA notice: its roles are read from its template (roles_swapped)
         if makers_in(buyer.text):
             return True
         return _MAKER_WORD_BEFORE.search(self.text, max(0, buyer.start - 60), buyer.start) is not None
