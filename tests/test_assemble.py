@@ -419,3 +419,38 @@ def test_a_company_bought_is_no_arms_sale() -> None:
     sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert [[item.name for item in s.items] for s in sales] == [["Rafale fighter jets"]]
     assert any("'Engility' is a party to it, not a weapon" in w for w in warnings)
+
+
+def test_a_count_the_article_writes_on_the_item_beats_the_models_other_number() -> None:
+    """The model gave each item of a list the list's first count; the article writes the item's own."""
+    text = (
+        "Since 2010 Cameroon has received from China two P-108 patrol craft, two MA60 twin turboprop aircraft "
+        "and 50 FN-16 surface-to-air missile launchers. Singapore requested 20 AIM 9X-2 SIDEWINDER missiles "
+        "and 2 AIM-9X-2 Block II Tactical Guidance units. Twiga recently supplied four 850 Military Patrol "
+        "Boats (MPBs) to Uganda."
+    )
+    answer = one_answer(
+        sale(
+            seller="China",
+            buyer="Cameroon",
+            items=[
+                ItemAnswer(name="P-108 patrol craft", quantity="two"),
+                ItemAnswer(name="FN-16 surface-to-air missile launchers", quantity="two"),
+            ],
+        ),
+        # Found at "2 AIM-9X-2 ...": the model's 20 counts the same model, written the other way.
+        sale(buyer="Singapore", items=[ItemAnswer(name="AIM-9X-2", quantity="20")]),
+        # Found at "four 850 Military Patrol Boats": the model's "four" counts this very name.
+        sale(buyer="Uganda", items=[ItemAnswer(name="850 Military Patrol Boats", quantity="four")], status="supplied"),
+    )
+    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert [[(item.name, item.quantity) for item in s.items] for s in sales][:3] == [
+        [
+            ("P-108 patrol craft", 2),
+            ("FN-16 surface-to-air missile launchers", 50),
+            ("MA60 twin turboprop aircraft", 2),
+        ],
+        [("AIM-9X-2", 20)],
+        [("850 Military Patrol Boats", 4)],
+    ]
+    assert any("quantity 'two': the article writes '50' on the item" in w for w in warnings)

@@ -26,6 +26,7 @@ from ..grounding import (
     ground_loosely,
     ground_prefix,
 )
+from ..listed_items import same_model
 from ..makers import makers_in
 from ..names import is_demonym
 from ..normalize import (
@@ -122,6 +123,12 @@ def _date_mention(text: str, phrase: str, near: int | None = None, folded: Folde
     """A date as written, or its first words when the model added a year ("January 13, 2014")."""
     # A one-word date ("Monday", "2023", "yesterday") is grounded whole; a longer one by its first two words at least.
     return ground_prefix(text, phrase, min_words=min(2, len(phrase.split()) or 1), folded=folded, near=near)
+
+
+def _phrase_after(text: str, position: int) -> str:
+    """The words a number counts: up to the next comma, semicolon or "and" ("two MA60 twin turboprop
+    aircraft" in "two MA60 twin turboprop aircraft and 50 FN-16 launchers")."""
+    return re.split(r"[,;]|\band\b", text[position : position + 80], maxsplit=1)[0]
 
 
 def _counts(written: str, quantity: int | None) -> bool:
@@ -292,6 +299,19 @@ class SaleBuilder(ActorBook, Direction):
                     # "one" near the item as its count. A count of one is kept only written on the item.
                     self.warnings.append(
                         f"dropped {path}.items[{j}].quantity {q_span.text!r}: not written as the item's count"
+                    )
+                elif (
+                    (on_item := count_of_item(self.text, name_span.start, name_span.end)) is not None
+                    and not on_item[0] <= q_span.start < on_item[1]
+                    and not same_model(name_span.text, _phrase_after(self.text, q_span.end))
+                ):
+                    # "two P-108 patrol craft, ... 50 FN-16 surface-to-air missile launchers": the model
+                    # gave the FN-16s the first count of the list; the article writes theirs on them.
+                    # (Kept when the model's number counts another mention of the same model: "20 AIM
+                    # 9X-2 SIDEWINDER" for an item found at "2 AIM-9X-2 ... Guidance units".)
+                    self.warnings.append(
+                        f"dropped {path}.items[{j}].quantity {q_span.text!r}: the article writes "
+                        f"{self.text[slice(*on_item)]!r} on the item"
                     )
                 else:
                     quantity, qualifier = parsed.value, parsed.qualifier
