@@ -352,15 +352,14 @@ def test_a_boat_presented_to_a_country_goes_to_that_country() -> None:
         "Austal today delivered the first Guardian Class Patrol Boat (GCPB) to the Australian Department of "
         "Defence and then in a handover ceremony, presented the vessel to the Papua New Guinea (PNG) Government."
     )
-    answer = one_answer(
+    (kept,), warnings = assembled(
+        text + " The boat was built by Austal Australia.",
         sale(
             seller="Austal Australia",
             buyer="Papua New Guinea (PNG) Government",
             items=[ItemAnswer(name="Guardian Class Patrol Boat", quantity=None)],
-        )
+        ),
     )
-    article = Article(id="x", text=text + " The boat was built by Austal Australia.")
-    (kept,), _, _, warnings = assemble(article, answer)
     assert (kept.seller_country, kept.buyer_country) == ("AUS", "PNG")
     assert not any("swapped" in w for w in warnings)
 
@@ -375,10 +374,10 @@ def test_a_sentences_first_word_is_no_part_of_the_makers_country() -> None:
         + "At the same time, the coalition agreement approves leasing a drone for surveillance. "
         "An Israeli Heron TP surveillance drone flies during a presentation to the media."
     )
-    answer = one_answer(
-        sale(seller="Germany", buyer="Israel", items=[ItemAnswer(name="Heron TP surveillance drone", quantity=None)])
+    (kept,), warnings = assembled(
+        text,
+        sale(seller="Germany", buyer="Israel", items=[ItemAnswer(name="Heron TP surveillance drone", quantity=None)]),
     )
-    (kept,), _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert (kept.seller_country, kept.buyer_country) == ("ISR", "DEU")
     assert any("the items are 'Israel'-made" in w for w in warnings)
 
@@ -389,13 +388,13 @@ def test_a_count_of_one_is_kept_only_written_on_the_item() -> None:
         "detection vehicles. One bid was solicited with one bid received. Botswana will acquire one C-130 "
         "transport aircraft from the US."
     )
-    answer = one_answer(
+    sales, warnings = assembled(
+        text,
         sale(
             buyer="US Department of Defense", items=[ItemAnswer(name="Husky mine detection vehicles", quantity="one")]
         ),
         sale(buyer="Botswana", items=[ItemAnswer(name="C-130 transport aircraft", quantity="one")]),
     )
-    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert [item.quantity for s in sales for item in s.items] == [None, 1]
     assert any("quantity 'one': not written as the item's count" in w for w in warnings)
 
@@ -407,7 +406,8 @@ def test_a_company_bought_is_no_arms_sale() -> None:
         "WASHINGTON — Services giant SAIC has completed its $2.5 billion acquisition of Engility, the company "
         "announced Monday. India signed a contract for Rafale fighter jets last year."
     )
-    answer = one_answer(
+    sales, warnings = assembled(
+        text,
         sale(seller="SAIC", buyer="Engility", items=[ItemAnswer(name="Engility", quantity=None)], value="$2.5 billion"),
         sale(
             seller=None,
@@ -416,7 +416,6 @@ def test_a_company_bought_is_no_arms_sale() -> None:
             status="signed a contract",
         ),
     )
-    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert [[item.name for item in s.items] for s in sales] == [["Rafale fighter jets"]]
     assert any("'Engility' is a party to it, not a weapon" in w for w in warnings)
 
@@ -429,7 +428,8 @@ def test_a_count_the_article_writes_on_the_item_beats_the_models_other_number() 
         "and 2 AIM-9X-2 Block II Tactical Guidance units. Twiga recently supplied four 850 Military Patrol "
         "Boats (MPBs) to Uganda."
     )
-    answer = one_answer(
+    sales, warnings = assembled(
+        text,
         sale(
             seller="China",
             buyer="Cameroon",
@@ -443,7 +443,6 @@ def test_a_count_the_article_writes_on_the_item_beats_the_models_other_number() 
         # Found at "four 850 Military Patrol Boats": the model's "four" counts this very name.
         sale(buyer="Uganda", items=[ItemAnswer(name="850 Military Patrol Boats", quantity="four")], status="supplied"),
     )
-    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
     assert [[(item.name, item.quantity) for item in s.items] for s in sales][:3] == [
         [
             ("P-108 patrol craft", 2),

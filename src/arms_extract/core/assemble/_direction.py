@@ -13,6 +13,9 @@ from ..normalize import (
 )
 from ._context import Context, country_pattern
 
+# "from the U.S.", "from South Korea", "from Russia's Rostec": up to three capitalised words after "from".
+FROM_COUNTRY = re.compile(r"\bfrom\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
+
 # "presented the vessel to", "handed over to", "gifted to": a transfer without a price is still one.
 SELLING_TO = (
     r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*|supplie[sd]|supplying|"
@@ -51,8 +54,7 @@ def direction_cues(text: str, seller: str, buyer: str) -> int:
 
 
 # "... which France had bought back from Russia": the purchase written has its own seller.
-_NAME_WORD = r"[A-Z](?:[\w'\u2019-]|\.(?=\w))*\.?"  # "Russia", "U.S.", not "Russia." and the next word
-_FROM_AFTER_BUYING = re.compile(r"[^.;]{0,60}?\bfrom\s+(?:the\s+)?(" + _NAME_WORD + r"(?:[ ]" + _NAME_WORD + r"){0,2})")
+_FROM_AFTER_BUYING = re.compile(r"[^.;]{0,60}?" + FROM_COUNTRY.pattern)
 
 
 def _from_another(text: str, end: int, seller: str) -> bool:
@@ -60,7 +62,7 @@ def _from_another(text: str, end: int, seller: str) -> bool:
     match = _FROM_AFTER_BUYING.match(text, end)
     if match is None:
         return False
-    source = country_in(re.split(r"\.\s", match.group(1))[0])  # a sentence's end is no part of the name
+    source = country_in(match.group(1))
     return source is not None and source != seller
 
 

@@ -19,8 +19,8 @@ from ..listed_items import ListedItem, is_named, listed_items, same_model
 from ..names import names_in
 from ..normalize import country_in
 from ._context import country_pattern
-from ._direction import SELLING_TO, buys
-from ._sales import FROM_COUNTRY, SaleBuilder
+from ._direction import FROM_COUNTRY, SELLING_TO, buys
+from ._sales import SaleBuilder
 
 # "from France", "from the U.S.", "from South Korea" right after an item's name.
 _FROM_AFTER = re.compile(r"\s+" + FROM_COUNTRY.pattern)

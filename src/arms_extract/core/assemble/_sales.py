@@ -54,7 +54,7 @@ from ..sentences import sentence_around as _sentence_bounds
 from ..transfer_terms import Term, condition, context, licensed_production, quantity_kind
 from ._actors import ActorBook
 from ._context import SALE_WORDS, close_by, sentence_around, shown
-from ._direction import Direction, direction_cues
+from ._direction import FROM_COUNTRY, Direction, direction_cues
 
 _R = TypeVar("_R")
 
@@ -90,8 +90,6 @@ _MAKER_WORD_BEFORE = re.compile(
 _MADE_AFTER = re.compile(r"[- ](?:made|built|designed|produced|manufactured)\b")
 
 
-# "from the U.S.", "from South Korea", "from Russia's Rostec": up to three capitalised words after "from".
-FROM_COUNTRY = re.compile(r"\bfrom\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
 # Not a source: "apart from Russia", "pressure from China", "switched from the US to Russia",
 # "an effort to break from Russia".
 _FROM_IDIOMS = frozenset(
