@@ -17,6 +17,11 @@ def test_countries_by_name_short_form_and_capital_but_not_by_demonym() -> None:
     ]
 
 
+def test_a_capital_inside_a_longer_name_is_no_country() -> None:
+    text = "The Stockholm International Peace Research Institute counts what Ankara bought."
+    assert _found(text) == [("Ankara", "country", "TUR")]
+
+
 def test_organisations_by_the_word_that_ends_their_name() -> None:
     text = (
         "The Ministry of Defence chose Rafael Advanced Defense Systems over Lockheed Martin Corp. "

@@ -65,6 +65,42 @@ def test_country_in_a_longer_phrase() -> None:
     assert country_in("Lockheed Martin") is None
 
 
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        # Initials whose last full stop a sentence's end or the cleaning takes.
+        ("U.K.", "GBR"),
+        ("the U.K.", "GBR"),
+        ("U.A.E.", "ARE"),
+        # Demonyms, capitals and spellings from countryinfo that the hand table never had.
+        ("Syrian", "SYR"),
+        ("Belarusian", "BLR"),
+        ("Venezuelan", "VEN"),
+        ("Ankara", "TUR"),
+        ("Tehran", "IRN"),
+        ("Abu Dhabi", "ARE"),
+        ("Republic of China", "TWN"),
+        ("People's Republic of China", "CHN"),
+        ("DPRK", "PRK"),
+    ],
+)
+def test_country_variants_news_writes(name: str, code: str) -> None:
+    assert country_in(name) == code
+
+
+@pytest.mark.parametrize("name", ["Hamilton", "Victoria", "Nassau", "Jerusalem", "Congolese", "Lao"])
+def test_variants_that_are_names_words_or_shared_are_no_country(name: str) -> None:
+    assert country_code(name) is None
+
+
+def test_a_capital_that_begins_a_longer_name_is_no_country() -> None:
+    assert country_in("Stockholm International Peace Research Institute (SIPRI)") is None
+    assert country_in("the Paris Air Show") is None
+    assert country_in("Ankara's defence ministry") == "TUR"
+    # A city-state's capital is its name.
+    assert country_in("Republic of Singapore Air Force") == "SGP"
+
+
 @pytest.mark.parametrize("region", ["Latin America", "South America", "North American Aerospace Defense Command"])
 def test_a_region_named_after_america_is_not_the_united_states(region: str) -> None:
     assert country_in(region) is None

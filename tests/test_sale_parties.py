@@ -71,6 +71,12 @@ def test_a_seller_written_as_where_the_items_come_from() -> None:
     assert "from the U.S." in sale.seller_inference.text
 
 
+def test_a_source_written_in_initials_with_full_stops() -> None:
+    text = "The missiles will be installed on the CVR(T) vehicles Latvia purchased from the U.K., the ministry said."
+    sale, _ = one_sale(text, seller=None, buyer="Latvia", item="CVR(T) vehicles")
+    assert (sale.seller_country, sale.buyer_country) == ("GBR", "LVA")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import pycountry
 
-from .normalize import country_code, country_forms
+from .normalize import begins_a_name, country_code, country_forms
 
 _RUN = re.compile(
     r"(?:[A-Z][\w.&'\u2019-]*|U\.S\.)(?:[ \t]+(?:of[ \t]+(?:the[ \t]+)?|and[ \t]+|for[ \t]+)?(?:[A-Z][\w.&'\u2019-]*))*"
@@ -68,7 +68,9 @@ def _countries_in_run(run: str) -> list[tuple[int, int, str]]:
         for i in range(len(words) - size + 1):
             start, end = words[i].start(), words[i + size - 1].end()
             gram = run[start:end] if run[start:end].endswith("U.S.") else run[start:end].rstrip(".'\u2019")
-            if any(start < b and a < start + len(gram) for a, b, _ in found):
+            if any(start < b and a < start + len(gram) for a, b, _ in found) or begins_a_name(
+                run, gram, start + len(gram)
+            ):
                 continue
             code = country_code(gram)
             if code and gram.casefold() in country_forms(code) and not is_demonym(gram, code):

@@ -19,6 +19,7 @@ from functools import lru_cache
 import pycountry
 
 from ..records import DatePrecision, Stage
+from .country_variants import capitals, country_variants
 
 # --- countries -------------------------------------------------------------
 
@@ -29,6 +30,7 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "u.s.": "USA",
     "usa": "USA",
     "u.s.a.": "USA",
+    "u.s.a": "USA",
     "united states": "USA",
     "the united states": "USA",
     "united states of america": "USA",
@@ -37,6 +39,7 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "american": "USA",
     "uk": "GBR",
     "u.k.": "GBR",
+    "u.k": "GBR",  # "U.K." once its full stop is cleaned off
     "britain": "GBR",
     "great britain": "GBR",
     "united kingdom": "GBR",
@@ -51,6 +54,7 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "south korean": "KOR",
     "north korea": "PRK",
     "north korean": "PRK",
+    "dprk": "PRK",
     "pyongyang": "PRK",
     "taiwan": "TWN",
     "tecro": "TWN",
@@ -78,12 +82,14 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "turkish": "TUR",
     "uae": "ARE",
     "u.a.e.": "ARE",
+    "u.a.e": "ARE",
     "emirates": "ARE",
     "united arab emirates": "ARE",
     "emirati": "ARE",
     "saudi": "SAU",
     "saudi arabia": "SAU",
     "saudi arabian": "SAU",
+    "ksa": "SAU",
     "kingdom of saudi arabia": "SAU",
     "czech republic": "CZE",
     "czechia": "CZE",
@@ -210,8 +216,14 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "arabie saoudite": "SAU",
     "émirats arabes unis": "ARE",
     "uzbek": "UZB",
+    "macedonia": "MKD",
+    "bosnia": "BIH",
+    "brunei": "BRN",
     "mongolian": "MNG",
 }
+
+# The hand table above wins over the library's demonyms, capitals and spellings.
+_COUNTRY_ALIASES = {**country_variants(), **_COUNTRY_ALIASES}
 
 _LONG_ALIASES = sorted((a for a in _COUNTRY_ALIASES if len(a.split()) >= 4), key=len, reverse=True)
 _LEADING_ARTICLE = re.compile(r"^(the|government of( the)?|republic of)\s+", re.IGNORECASE)
@@ -269,10 +281,12 @@ def country_in(phrase: str | None) -> str | None:
             return _COUNTRY_ALIASES[alias]
     found: list[str] = []
     found_size = None
-    for size, _, _, gram in _word_grams(phrase):
+    for size, _, end, gram in _word_grams(phrase):
         if found and size != found_size:
             break  # the longest runs that name a country win: "South Korea" over "Korea"
         if size == 1 and not gram[0].isupper():
+            continue
+        if begins_a_name(phrase, gram, end):
             continue
         code = country_code(gram)
         if code and code not in found:
@@ -282,6 +296,19 @@ def country_in(phrase: str | None) -> str | None:
 
 
 _WORD = re.compile(r"[A-Za-z][\w.'\u2019-]*")
+
+_CAPITALS = capitals() | {"moscow", "washington", "london", "seoul", "pyongyang", "taipei", "beijing", "tokyo"}
+_NEXT_CAPITALISED = re.compile(r"\s+[A-Z]")
+
+
+def begins_a_name(text: str, words: str, end: int) -> bool:
+    """Whether `words`, ending at `end` in `text`, are a capital that begins a longer name
+    ("Stockholm International Peace Research Institute", "the Paris Air Show", "Washington Post"):
+    a name, not the country's government."""
+    return (
+        bool(_NEXT_CAPITALISED.match(text, end))
+        and _LEADING_ARTICLE.sub("", _clean_place(words)).casefold() in _CAPITALS
+    )
 
 
 def _word_grams(phrase: str) -> Iterator[tuple[int, int, int, str]]:

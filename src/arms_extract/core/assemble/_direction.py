@@ -14,7 +14,10 @@ from ..normalize import (
 from ._context import Context, country_pattern
 
 # "from the U.S.", "from South Korea", "from Russia's Rostec": up to three capitalised words after "from".
-FROM_COUNTRY = re.compile(r"\bfrom\s+(?:the\s+)?((?:U\.S\.|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
+# Initials keep their full stops: "from the U.K.", "from the U.A.E.".
+FROM_COUNTRY = re.compile(
+    r"\bfrom\s+(?:the\s+)?((?:(?:[A-Z]\.){2,3}|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})"
+)
 
 # "presented the vessel to", "handed over to", "gifted to": a transfer without a price is still one.
 SELLING_TO = (
