@@ -245,3 +245,34 @@ def test_a_purchase_from_a_third_country_says_nothing_of_this_sales_direction() 
     )
     assert (sales[0].seller_country, sales[0].buyer_country) == ("FRA", "QAT")
     assert not any("swapped" in w for w in warnings)
+
+
+def test_the_items_make_stands_for_a_seller_taken_from_another_sale() -> None:
+    # The model gave the S-400s the seller of the Patriots; the article writes them Russian.
+    text = (
+        "The US offered Turkey Patriot missiles in December, and officials in Washington were unhappy. "
+        "Turkey signed a deal for Russian S-400 air defense systems last year."
+    )
+    sale, warnings = one_sale(text, seller="The US", buyer="Turkey", item="S-400 air defense systems")
+    assert (sale.seller_country, sale.buyer_country) == ("RUS", "TUR")
+    assert any("the items' make" in w for w in warnings)
+
+
+def test_the_models_seller_stands_when_written_with_the_items() -> None:
+    # A second-hand sale of Russian-made systems.
+    text = "Turkey bought Russian S-400 air defense systems from Belarus last year."
+    sale, _ = one_sale(text, seller="Belarus", buyer="Turkey", item="S-400 air defense systems")
+    assert sale.seller_country == "BLR"
+
+
+def test_the_models_seller_stands_for_items_of_several_makes() -> None:
+    text = "Belarus will act for the deal. Turkey gets Russian S-400 systems and Chinese HQ-9 systems this year."
+    [sale], _ = sales_of(
+        text,
+        "Belarus",
+        "Turkey",
+        ItemAnswer(name="S-400 systems", quantity=None),
+        ItemAnswer(name="HQ-9 systems", quantity=None),
+        status="gets",
+    )
+    assert sale.seller_country == "BLR"

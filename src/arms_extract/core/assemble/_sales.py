@@ -207,6 +207,18 @@ class SaleBuilder(ActorBook, Direction):
             whose = "the buyer's own state" if own_state else "the buyer itself"
             self.warnings.append(f"dropped {path}.seller {seller_span.text!r}: {whose}, not a seller")
             seller_id = seller_country = None
+        made = self.other_make(items, seller_span, seller_country, buyer_country)
+        if made is not None:
+            assert seller_span is not None
+            self.warnings.append(
+                f"{path}.seller {seller_span.text!r} replaced by {made.text!r}: the items' make, "
+                "and the model's seller is not written with them"
+            )
+            seller_span = made
+            seller_id, seller_country = self.party(made)
+            evidence_spans = sorted(
+                {(s.start, s.end): s for s in [*evidence_spans, made]}.values(), key=lambda s: s.start
+            )
         buyer_body = None
         if buyer_span is not None and buyer_country and country_code(buyer_span.text) is None:
             buyer_body = buyer_span.text  # "Burkina Faso's Air Force"
@@ -439,6 +451,25 @@ class SaleBuilder(ActorBook, Direction):
             if code is not None and code != buyer_country and self.adjective(span, code):
                 return span
         return None
+
+    def other_make(
+        self, items: list[Item], seller: Span | None, seller_country: str | None, buyer_country: str | None
+    ) -> Span | None:
+        """The country written on the items ("Russian S-400s") when the model's seller is another
+        country written in none of the items' sentences: the model took the seller of another sale
+        of the article ("American-made Patriots" ... "Russia's S-400" both sold to Turkey by "the US")."""
+        if seller is None or seller_country is None or buyer_country is None or self.implied is not None:
+            return None
+        if len({code for _, code in self.maker_words(items)} - {buyer_country}) > 1:
+            return None  # a package of several makes ("Chinese Z-9s, Russian Mi-35s"): the model's seller may be one
+        words = self.maker_country(items, buyer_country)
+        if words is None or country_in(words.text) in (None, seller_country):
+            return None
+        for item in items:
+            start, end = _sentence_bounds(self.text, item.evidence[0].start)
+            if start <= seller.start < end:
+                return None
+        return words
 
     def seller_implied(
         self, items: list[Item], buyer_country: str | None, any_source: bool = True
