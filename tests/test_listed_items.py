@@ -276,3 +276,24 @@ def test_a_count_before_a_models_plural_name_in_news() -> None:
     assert plural("The deal was backed by 40 Republicans and sold to two million Kurds.") == []
     assert plural("On 22 March this year Critical Solutions was awarded a contract.") == []
     assert plural("The missile has a range of 750 km.Denel Dynamics delivered it.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        # The model stopped before the head noun: the weapon is named with it.
+        (
+            "The government signed the Attack class submarine Strategic Partnering Agreement with Naval Group.",
+            "Attack class",
+            "Attack class submarine",
+        ),
+        ("China has received the S-400 air defense system from Russia.", "S-400", "S-400 air defense system"),
+        # A name with a head noun of its own, or no head noun after it, stays as the model wrote it.
+        ("Qatar ordered 12 Rafale fighter jets from France.", "Rafale fighter jets", "Rafale fighter jets"),
+        ("Turkey ordered the Patriot and other missiles from the US.", "Patriot", "Patriot"),
+        ("Turkey signed the Patriot deal with the US.", "Patriot", "Patriot"),
+    ],
+)
+def test_an_items_name_takes_the_head_noun_written_after_it(text: str, name: str, expected: str) -> None:
+    [sale], _ = assembled(text, answer(None, None, ItemAnswer(name=name, quantity=None), status="signed"))
+    assert [item.name for item in sale.items] == [expected]

@@ -79,6 +79,27 @@ _ONE_NAMED = re.compile(
     r"\b(?:a|an)\s+((?-i:[A-Z][\w-]*)(?:\s+" + _NOT_A_JOINER + r"[\w-]+){0,3}?\s+" + _SINGULAR_HEAD + r")\b",
     re.IGNORECASE,
 )
+
+# Any head noun, one or more, inside a name.
+_ANY_HEAD = re.compile(r"\b(?:" + _HEAD + "|" + _SINGULAR_HEAD + r"|systems?)\b", re.IGNORECASE)
+# Up to two describing words, then a head noun, right after a name: "Attack class| submarine",
+# "S-400| air defense system"; not across a joiner or a verb ("Patriot| and other missiles").
+_HEAD_AFTER = re.compile(
+    r"(?:\s+(?!(?:and|or|of|to|for|from|with|in|on|the|is|are|was|were|has|have|had|will|would|as|at|by|than)\b)"
+    r"(?-i:[a-z][\w-]*)){0,2}?\s+(?:" + _HEAD + "|" + _SINGULAR_HEAD + r"|systems?)\b",
+    re.IGNORECASE,
+)
+
+
+def head_noun_end(text: str, start: int, end: int) -> int:
+    """The end of a weapon's name with the head noun written right after it, when the name at
+    [start, end) has none ("Attack class" written "Attack class submarine"); else `end`."""
+    if _ANY_HEAD.search(text, start, end):
+        return end
+    match = _HEAD_AFTER.match(text, end)
+    return match.end() if match else end
+
+
 # "to replace its MiG-29 jets", "replace outdated US F-5 Tiger aircraft": the weapon going out of service.
 _REPLACED = re.compile(r"\breplac\w*\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
 

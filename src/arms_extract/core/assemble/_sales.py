@@ -26,7 +26,7 @@ from ..grounding import (
     ground_loosely,
     ground_prefix,
 )
-from ..listed_items import same_model
+from ..listed_items import head_noun_end, same_model
 from ..makers import makers_in
 from ..names import is_demonym
 from ..normalize import (
@@ -288,6 +288,9 @@ class SaleBuilder(ActorBook, Direction):
             name_span = self.ground(f"{path}.items[{j}].name", item_answer.name, anchor, how=ground_item_name)
             if name_span is None:
                 continue
+            end = head_noun_end(self.text, name_span.start, name_span.end)
+            if end != name_span.end:
+                name_span = self.span_of((name_span.start, end))  # "Attack class" -> "Attack class submarine"
             anchor = anchor if anchor is not None else name_span.start
             evidence = [name_span]
             quantity = qualifier = None
