@@ -276,3 +276,41 @@ def test_the_models_seller_stands_for_items_of_several_makes() -> None:
         status="gets",
     )
     assert sale.seller_country == "BLR"
+
+
+def test_a_states_own_production_is_no_sale() -> None:
+    text = (
+        "President Museveni launched an armoured vehicle facility in Uganda, which is currently producing "
+        "the Nyoka armoured personnel carrier for Uganda's forces."
+    )
+    sales, warnings = sales_of(
+        text, "Uganda", "Uganda", ItemAnswer(name="Nyoka armoured personnel carrier", quantity=None), status="launched"
+    )
+    assert sales == []
+    assert any("own production" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "item", "seller"),
+    [
+        # Production under licence from another country: a transfer, its seller written.
+        (
+            "India will assemble the Su-30MKI fighter jets under licence from Russia, India said.",
+            "India",
+            "Su-30MKI fighter jets",
+            "RUS",
+        ),
+        # Production at home is not written: the state's own name as seller is the model's slip.
+        (
+            "The Algerian military is operating the TOS-1A rocket launcher, Algeria said.",
+            "Algeria",
+            "TOS-1A rocket launcher",
+            None,
+        ),
+    ],
+)
+def test_own_state_as_seller_without_production_at_home_keeps_the_sale(
+    text: str, state: str, item: str, seller: str | None
+) -> None:
+    [sale], _ = sales_of(text, state, state, ItemAnswer(name=item, quantity=None), status=None)
+    assert sale.seller_country == seller

@@ -117,6 +117,13 @@ _SUPPLIED_BEFORE = re.compile(
 )
 
 
+# Production at home, not an import: "producing", "manufacture", "assembly", "built locally".
+_PRODUCED = re.compile(
+    r"\b(?:produc(?:e|es|ed|ing|tion)|manufactur\w*|assembl(?:e|es|ed|ing|y)|locally|indigenous\w*|domestic\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
     """A date as written, or its first words when the model added a year ("January 13, 2014")."""
     # A one-word date ("Monday", "2023", "yesterday") is grounded whole; a longer one by its first two words at least.
@@ -219,6 +226,10 @@ class SaleBuilder(ActorBook, Direction):
             evidence_spans = sorted(
                 {(s.start, s.end): s for s in [*evidence_spans, made]}.values(), key=lambda s: s.start
             )
+        made_at_home = own_state and seller_country is None and self.made_at_home(items)
+        if made_at_home and self.seller_implied(items, buyer_country, any_source) is None:
+            self.warnings.append(f"dropped {path}: the buyer's own production, not an arms transfer")
+            return None
         buyer_body = None
         if buyer_span is not None and buyer_country and country_code(buyer_span.text) is None:
             buyer_body = buyer_span.text  # "Burkina Faso's Air Force"
@@ -454,6 +465,15 @@ class SaleBuilder(ActorBook, Direction):
             if code is not None and code != buyer_country and self.adjective(span, code):
                 return span
         return None
+
+    def made_at_home(self, items: list[Item]) -> bool:
+        """Whether an item's sentence writes it is produced, manufactured or assembled, or built
+        locally: "a facility which is currently producing the Nyoka armoured personnel carrier"."""
+        for item in items:
+            start, end = _sentence_bounds(self.text, item.evidence[0].start)
+            if _PRODUCED.search(self.text, start, end):
+                return True
+        return False
 
     def other_make(
         self, items: list[Item], seller: Span | None, seller_country: str | None, buyer_country: str | None
