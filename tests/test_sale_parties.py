@@ -265,9 +265,9 @@ def test_the_models_seller_stands_when_written_with_the_items() -> None:
     assert sale.seller_country == "BLR"
 
 
-def test_the_models_seller_stands_for_items_of_several_makes() -> None:
+def test_a_seller_not_written_with_items_of_several_makes_gives_way_to_each_make() -> None:
     text = "Belarus will act for the deal. Turkey gets Russian S-400 systems and Chinese HQ-9 systems this year."
-    [sale], _ = sales_of(
+    sales, _ = sales_of(
         text,
         "Belarus",
         "Turkey",
@@ -275,7 +275,21 @@ def test_the_models_seller_stands_for_items_of_several_makes() -> None:
         ItemAnswer(name="HQ-9 systems", quantity=None),
         status="gets",
     )
-    assert sale.seller_country == "BLR"
+    assert sorted(sale.seller_country or "" for sale in sales) == ["CHN", "RUS"]
+
+
+def test_a_seller_written_with_items_of_several_makes_sells_them_all() -> None:
+    # A second-hand sale: the seller is stated with the items, whatever their make.
+    text = "Jordan sold Pakistan its US-made F-16 jets and French Mirage jets last year."
+    [sale], _ = sales_of(
+        text,
+        "Jordan",
+        "Pakistan",
+        ItemAnswer(name="F-16 jets", quantity=None),
+        ItemAnswer(name="Mirage jets", quantity=None),
+        status="sold",
+    )
+    assert sale.seller_country == "JOR"
 
 
 def test_a_states_own_production_is_no_sale() -> None:
@@ -314,3 +328,43 @@ def test_own_state_as_seller_without_production_at_home_keeps_the_sale(
 ) -> None:
     [sale], _ = sales_of(text, state, state, ItemAnswer(name=item, quantity=None), status=None)
     assert sale.seller_country == seller
+
+
+def test_items_of_several_makes_are_a_sale_per_make() -> None:
+    # The model's seller is written apart from the items: it gave the package the first item's source.
+    text = (
+        "Ghana bought four Harbin Z9 utility helicopters, two Russian-made Mi-35 attack helicopters "
+        "and two Spanish C295 airlifters for $68 million. China trained the crews."
+    )
+    sales, warnings = sales_of(
+        text,
+        "China",
+        "Ghana",
+        ItemAnswer(name="Harbin Z9 utility helicopters", quantity="four"),
+        ItemAnswer(name="Mi-35 attack helicopters", quantity="two"),
+        ItemAnswer(name="C295 airlifters", quantity="two"),
+        value="$68 million",
+        status="bought",
+    )
+    by_seller = {sale.seller_country: sale for sale in sales}
+    assert sorted(by_seller) == ["CHN", "ESP", "RUS"]
+    assert {sale.buyer_country for sale in sales} == {"GHA"}
+    assert [item.name for item in by_seller["RUS"].items] == ["Mi-35 attack helicopters"]
+    # The price stays with the model's sale; each part's seller is the make written on its items.
+    assert by_seller["CHN"].value is not None and by_seller["RUS"].value is None
+    assert by_seller["ESP"].seller_inferred and by_seller["ESP"].seller_inference is not None
+    assert all(text[s.start : s.end] == s.text for sale in sales for s in sale.evidence)
+    assert any("split by the make" in w for w in warnings)
+
+
+def test_items_of_one_make_stay_one_sale() -> None:
+    text = "Ghana bought two Russian-made Mi-35 attack helicopters and two Russian Mi-17 helicopters from Russia."
+    sales, _ = sales_of(
+        text,
+        "Russia",
+        "Ghana",
+        ItemAnswer(name="Mi-35 attack helicopters", quantity="two"),
+        ItemAnswer(name="Mi-17 helicopters", quantity="two"),
+        status="bought",
+    )
+    assert [(s.seller_country, len(s.items)) for s in sales] == [("RUS", 2)]

@@ -42,6 +42,8 @@ def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[
             fragments = [fragments[0].model_copy(update={"value": article.text[cost[0] : cost[1]]})]
     only_sale = len(fragments) == 1
     sales = [sale for i, s in enumerate(fragments) if (sale := builder.sale(i, s, only_sale)) is not None]
+    if not notice:
+        sales = [part for sale in sales for part in builder.by_make(sale)]
     sales = without_mirrors(distinct(sales, sale_key), article.text, builder.warnings)
     sales = builder.with_listed_items(sales, len(fragments), one_sale=notice)
     claims = [

@@ -466,6 +466,61 @@ class SaleBuilder(ActorBook, Direction):
                 return span
         return None
 
+    def by_make(self, sale: Sale) -> list[Sale]:
+        """A news sale whose items carry makes of several countries ("four Harbin Z9EH utility
+        helicopters, ... Russian-made Mi-35 attack helicopters, Spanish CASA C295M") as one sale per
+        make, each sold by the country its items are made in; items of no written make stay with
+        the model's seller, and so do the price and the date (they are the sale's as written)."""
+        if self.implied is not None or len(sale.items) < 2 or self.seller_with_items(sale):
+            return [sale]
+        makes: dict[str, tuple[Span, list[Item]]] = {}
+        unmarked: list[Item] = []
+        for item in sale.items:
+            found = [(span, code) for span, code in self.maker_words([item]) if code != sale.buyer_country]
+            if not found or found[0][1] == sale.seller_country:
+                unmarked.append(item)
+            else:
+                makes.setdefault(found[0][1], (found[0][0], []))[1].append(item)
+        if not makes or (not unmarked and len(makes) == 1):
+            return [sale]
+        parts = [sale.model_copy(update={"items": unmarked})] if unmarked else []
+        for k, (code, (words, items)) in enumerate(makes.items()):
+            seller_id, _ = self.party(words)
+            update = {
+                "id": f"{sale.id}-{k + 1}" if parts or k else sale.id,
+                "items": items,
+                "seller": seller_id,
+                "seller_country": code,
+                "seller_inferred": True,
+                "seller_inference": sentence_around(self.text, words),
+            }
+            if parts or k:
+                update["value"] = None
+            update["evidence"] = self.part_evidence(sale, items, words, keep_value=not (parts or k))
+            parts.append(sale.model_copy(update=update))
+        self.warnings.append(f"{sale.id}: split by the make of its items ({', '.join(makes)})")
+        return parts
+
+    def seller_with_items(self, sale: Sale) -> bool:
+        """Whether the sale's seller is written in one of its items' sentences ("Jordan sold Pakistan
+        its US-made F-16s"): a seller stated with the items, whatever their make."""
+        actor = next((a for a in self.actors.values() if a.id == sale.seller), None)
+        if actor is None:
+            return False
+        evidence = {(s.start, s.end) for s in sale.evidence}
+        written = [m for m in actor.mentions if (m.start, m.end) in evidence]
+        sentences = [_sentence_bounds(self.text, item.evidence[0].start) for item in sale.items]
+        return any(start <= m.start < end for m in written for start, end in sentences)
+
+    def part_evidence(self, sale: Sale, items: list[Item], words: Span, keep_value: bool) -> list[Span]:
+        """A part's evidence: the sale's, less the other items' and (unless kept) the price's, plus the make."""
+        others = {(s.start, s.end) for item in sale.items if item not in items for s in item.evidence}
+        if not keep_value and sale.value is not None:
+            others |= {(s.start, s.end) for s in (sale.value.evidence, sale.value.usd_evidence) if s is not None}
+        mine = {(s.start, s.end) for item in items for s in item.evidence}
+        kept = [s for s in sale.evidence if (s.start, s.end) not in others or (s.start, s.end) in mine]
+        return sorted({(s.start, s.end): s for s in [*kept, words]}.values(), key=lambda s: s.start)
+
     def made_at_home(self, items: list[Item]) -> bool:
         """Whether an item's sentence writes it is produced, manufactured or assembled, or built
         locally: "a facility which is currently producing the Nyoka armoured personnel carrier"."""
