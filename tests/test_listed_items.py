@@ -189,6 +189,18 @@ def test_a_listed_sale_takes_the_one_amount_its_sentence_writes() -> None:
     assert listed.value is not None and (listed.value.amount, listed.value.currency) == (13.5e9, "PLN")
 
 
+def test_a_listed_sale_takes_an_amount_that_names_a_deal() -> None:
+    # Over the 331 dev articles outside the three samples, 5 of 6 such amounts are gold prices.
+    text = (
+        "India has signed a $950 million contract with Russia for two frigates.\n\nThe government also cut a "
+        "$5.43 billion deal to buy five Russian S-400 Triumf missile systems."
+    )
+    sales, _ = assembled(text, answer("Russia", "India", counted("frigates", "two")))
+    listed = sales[1]
+    assert (listed.found_by, [i.quantity for i in listed.items]) == ("listed", [5])
+    assert listed.value is not None and (listed.value.amount, listed.value.currency) == (5.43e9, "USD")
+
+
 def test_a_listed_sale_takes_no_amount_from_a_sentence_with_several() -> None:
     text = CARACAL.replace("(U.S. $3.3 billion)", "and a second deal worth $1 billion")
     sales, _ = assembled(text, answer(None, "Poland", counted("Black Hawk helos", "two")))

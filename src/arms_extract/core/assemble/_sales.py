@@ -98,10 +98,15 @@ _FROM_IDIOMS = frozenset(
 
 
 # Words that make the amount after them a price.
-_PRICE_BEFORE = re.compile(
+PRICE_BEFORE = re.compile(
     r"\b(?:worth|valued at|value of|costs?|costing|cost of|priced at|price of|for|amounts? to|amounted to)"
     r"\s+(?:(?:about|around|approximately|some|roughly|nearly|up to|an estimated|a total of)\s+)?$",
     re.IGNORECASE,
+)
+
+# An amount that names a deal: "a $950 million contract", "the €600 million lease".
+DEAL_AFTER = re.compile(
+    r"\s+(?:arms\s+)?(?:deal|contract|agreement|order|purchase|sale|lease|package)\b", re.IGNORECASE
 )
 
 # A maker that supplies: "Saab has been awarded", "Austal delivers"; "built by Damen", "from Embraer".
@@ -409,7 +414,10 @@ class SaleBuilder(ActorBook, Direction):
         spans = money_spans(self.text, *sentence)
         if len(spans) == 2 and converted_amount(self.text, spans[0][1]) == spans[1]:
             spans = spans[:1]
-        if len(spans) != 1 or not _PRICE_BEFORE.search(self.text, max(sentence[0], spans[0][0] - 40), spans[0][0]):
+        if len(spans) != 1 or not (
+            PRICE_BEFORE.search(self.text, max(sentence[0], spans[0][0] - 40), spans[0][0])
+            or DEAL_AFTER.match(self.text, spans[0][1])
+        ):
             return None  # "a plan to lay out $11.6 billion on procurements" prices no one deal
         start, end = spans[0]
         return Span(start=start, end=end, text=self.text[start:end])
