@@ -163,6 +163,8 @@ def test_the_dateline_country_is_where_the_story_was_filed_not_a_party() -> None
         ("NEW DELHI \u2014 ", "India"),
         ("COLOGNE, Germany \u2015 ", "Germany"),
         ("WASHINGTON (Reuters) - ", "Washington"),
+        # A city in mixed case before a colon.
+        ("Sydney: ", "Sydney"),
     ],
 )
 def test_a_capital_or_a_city_in_the_dateline_is_no_party(dateline: str, buyer: str) -> None:

@@ -63,10 +63,10 @@ def country_pattern(code: str) -> str:
 _DSCA_NAME = re.compile(DSCA_NAME)
 
 # "WARSAW, Poland — ", "WASHINGTON — ", "NEW DELHI: ": a city in capitals (its country), a dash or a
-# colon, at the very start of the article.
+# colon, at the very start of the article; or a city of one or two words before a colon ("Sydney: ").
 _DATELINE = re.compile(
-    r"\s*[A-Z][A-Z.'\- ]{2,40}(?:,\s+[A-Z][\w.' ]{1,30}?)?\s*(?:\([^)\n]{1,30}\)\s*)?"
-    r"(?:\u2014|\u2013|\u2015|--|-|:)\s"
+    r"\s*(?:[A-Z][A-Z.'\- ]{2,40}(?:,\s+[A-Z][\w.' ]{1,30}?)?\s*(?:\([^)\n]{1,30}\)\s*)?"
+    r"(?:\u2014|\u2013|\u2015|--|-|:)\s|[A-Z][a-z]+(?: [A-Z][a-z]+)?:\s)"
 )
 
 
