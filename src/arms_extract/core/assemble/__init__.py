@@ -4,7 +4,8 @@ Pure: an Article and an ArticleAnswer in, records and warnings out. Every
 mention is located in the article; one that cannot be is dropped and named
 in a warning, never kept silently. The steps live in their own modules around
 one shared context: `_context` (grounding), `_actors`, `_direction` (which
-way a sale goes), `_sales` and `_claims`."""
+way a sale goes), `_origin` (where its weapons come from), `_sales`, `_listed`
+(the weapons code lists) and `_claims`."""
 
 from __future__ import annotations
 
