@@ -309,3 +309,33 @@ def test_a_count_before_a_models_plural_name_in_news() -> None:
 def test_an_items_name_takes_the_head_noun_written_after_it(text: str, name: str, expected: str) -> None:
     [sale], _ = assembled(text, answer(None, None, ItemAnswer(name=name, quantity=None), status="signed"))
     assert [item.name for item in sale.items] == [expected]
+
+
+def test_an_item_without_a_count_takes_the_one_count_written_on_another_mention() -> None:
+    text = (
+        "Egypt has received its first Ka-52 Alligator helicopters from Russia, officials said.\n\n"
+        "In 2015 Egypt agreed to acquire 46 Ka-52 Alligator helicopters."
+    )
+    [sale], _ = assembled(text, answer("Russia", "Egypt", "Ka-52 Alligator helicopters"))
+    [item] = sale.items
+    assert item.quantity == 46
+    assert [span.text for span in item.evidence] == ["Ka-52 Alligator helicopters", "46"]
+
+
+def test_no_count_from_another_variant() -> None:
+    # "two former US Air Force C-130Bs" of 1998 are not the C-130E handed over now.
+    text = (
+        "The United States has handed over a donated C-130E Hercules transport aircraft to Ethiopia.\n\n"
+        "The squadron has flown C-130s since 1998, when it received two C-130Bs."
+    )
+    sales, _ = assembled(text, answer("The United States", "Ethiopia", "C-130E Hercules transport aircraft"))
+    assert sales[0].items[0].quantity is None
+
+
+def test_no_count_from_several_counts_of_the_model() -> None:
+    text = (
+        "France has handed over Caracal transport helicopters to Kuwait.\n\n"
+        "Kuwait ordered two Caracal helicopters in 2014 and four Caracal helicopters in 2016."
+    )
+    sales, _ = assembled(text, answer("France", "Kuwait", "Caracal transport helicopters"))
+    assert sales[0].items[0].quantity is None

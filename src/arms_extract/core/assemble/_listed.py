@@ -17,7 +17,7 @@ from ...records import Item, Sale, Span
 from ..answer import ItemAnswer, SaleAnswer
 from ..listed_items import ListedItem, is_named, listed_items, same_model
 from ..names import names_in
-from ..normalize import country_in
+from ..normalize import country_in, parse_quantity
 from ._context import country_pattern
 from ._direction import FROM_COUNTRY, SELLING_TO, buys
 from ._sales import SaleBuilder
@@ -27,6 +27,16 @@ _FROM_AFTER = re.compile(r"\s+" + FROM_COUNTRY.pattern)
 
 
 MAX_LISTED = 200
+
+
+# A designation's variant letters: "E" in "C-130E", "B" in "two C-130Bs".
+_VARIANT = re.compile(r"\b[A-Z][A-Za-z]{0,5}-\d{1,4}([A-Z][A-Za-z]*?)s?\b")
+
+
+def _variant(name: str) -> str | None:
+    """The variant a name's designation states, if any: another variant is another aircraft."""
+    match = _VARIANT.search(name)
+    return match.group(1) if match and match.group(1) else None
 
 
 def _inside(span: Span, bounds: tuple[int, int]) -> bool:
@@ -67,6 +77,7 @@ class ListedSales(SaleBuilder):
                 others.append((listed, mentioned[0]))  # another mention of an item a sale has
             else:
                 left.append(listed)
+        sales = self.counted_elsewhere(sales, others)
         if not left:
             return sales
         sales = list(sales)
@@ -100,6 +111,42 @@ class ListedSales(SaleBuilder):
                     continue
                 if sale is not None:
                     sales.append(sale)
+        return sales
+
+    def counted_elsewhere(self, sales: list[Sale], others: list[tuple[ListedItem, int]]) -> list[Sale]:
+        """A sale's item the model gave no count takes the one count the article writes on another
+        mention of its model ("the Ka-52 Alligator" ... "46 conventional Ka-52 Alligator helicopters");
+        with several different counts, which one is the deal's is left open."""
+        sales = list(sales)
+        for i, sale in enumerate(sales):
+            items = list(sale.items)
+            for j, item in enumerate(items):
+                if item.quantity is not None:
+                    continue
+                counts = {
+                    self.text[slice(*listed.count)]: listed
+                    for listed, owner in others
+                    if owner == i
+                    and listed.count is not None
+                    and same_model(self.text[slice(*listed.name)], item.name)
+                    and _variant(self.text[slice(*listed.name)]) in (_variant(item.name), None)
+                }
+                if len(counts) != 1:
+                    continue
+                [(written, listed)] = counts.items()
+                parsed = parse_quantity(written)
+                if parsed is None or parsed.value is None or parsed.value == 1 or listed.count is None:
+                    continue  # a count of one is kept only where the model's item has it (see sale_items)
+                span = self.span_of(listed.count)
+                items[j] = item.model_copy(
+                    update={
+                        "quantity": parsed.value,
+                        "quantity_qualifier": parsed.qualifier,
+                        "evidence": [*item.evidence, span],
+                    }
+                )
+                evidence = sorted({(s.start, s.end): s for s in [*sale.evidence, span]}.values(), key=lambda s: s.start)
+                sales[i] = sale = sale.model_copy(update={"items": items, "evidence": evidence})
         return sales
 
     def source_after(self, listed: ListedItem) -> str | None:
