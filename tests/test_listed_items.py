@@ -288,6 +288,8 @@ def test_a_count_before_a_models_plural_name_in_news() -> None:
     assert plural("The deal was backed by 40 Republicans and sold to two million Kurds.") == []
     assert plural("On 22 March this year Critical Solutions was awarded a contract.") == []
     assert plural("The missile has a range of 750 km.Denel Dynamics delivered it.") == []
+    # An initialism in the plural names a model too: "about 50,000 JLTVs", "two additional PSCs".
+    assert plural("The Army still plans to buy about 50,000 JLTVs in the long run.") == [("50,000", "JLTVs")]
 
 
 @pytest.mark.parametrize(

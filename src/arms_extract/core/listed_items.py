@@ -35,9 +35,9 @@ _COUNT = (
 _BETWEEN = r"((?:of (?:these|those|the) )?(?:[\w/().'\u2019-]+ ){0,6}?)"
 _NUMBER = re.compile(r"\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?")
 _OF_THESE = re.compile(r"of (?:these|those|the) ")
-# A model's name in the plural as the head: "126 Rafales", "16 Black Hawks", "four Super Hercules"
-# (not "two million Kurds", "40 Republicans", "Denel Dynamics": see _proper_plural).
-_PROPER_PLURAL = r"(?P<plural>(?-i:[A-Z][a-z]{2,}s))"
+# A model's name in the plural as the head: "126 Rafales", "16 Black Hawks", "four Super Hercules",
+# "50,000 JLTVs" (not "two million Kurds", "40 Republicans", "Denel Dynamics": see _proper_plural).
+_PROPER_PLURAL = r"(?P<plural>(?-i:[A-Z][a-z]{2,}s|[A-Z]{3,5}s))"
 _LISTED = re.compile(_COUNT + r"\s+" + _BETWEEN + r"(?:" + _HEAD + r"|" + _PROPER_PLURAL + r")\b", re.IGNORECASE)
 _STOP_WORDS = frozenset(
     "or to for from by with in on at per which that who were was are is have has had will would "
