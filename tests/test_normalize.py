@@ -88,7 +88,9 @@ def test_country_variants_news_writes(name: str, code: str) -> None:
     assert country_in(name) == code
 
 
-@pytest.mark.parametrize("name", ["Hamilton", "Victoria", "Nassau", "Jerusalem", "Congolese", "Lao"])
+@pytest.mark.parametrize(
+    "name", ["Hamilton", "Victoria", "Nassau", "Jerusalem", "Congolese", "Lao", "Island", "Dominique", "Reunion"]
+)
 def test_variants_that_are_names_words_or_shared_are_no_country(name: str) -> None:
     assert country_code(name) is None
 

@@ -356,6 +356,8 @@ def test_items_of_several_makes_are_a_sale_per_make() -> None:
     assert by_seller["CHN"].value is not None and by_seller["RUS"].value is None
     assert by_seller["ESP"].seller_inferred and by_seller["ESP"].seller_inference is not None
     assert all(text[s.start : s.end] == s.text for sale in sales for s in sale.evidence)
+    # Each part's evidence holds its own items, not the other parts'.
+    assert not any("Mi-35" in s.text for s in by_seller["CHN"].evidence)
     assert any("split by the make" in w for w in warnings)
 
 

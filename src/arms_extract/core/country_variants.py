@@ -7,7 +7,8 @@ news writes that no table has ("Kremlin", "u.s.", French and Spanish names) and 
 
 Left out: forms of three letters or fewer (initials and codes are words far more often: "AND",
 "Lao"), and forms that are also a person's name, a common word, a ship or a city of another
-country ("Hamilton", "Victoria", "Nassau", "Santiago"), or that name two places ("Jerusalem").
+country ("Hamilton", "Victoria", "Nassau", "Santiago", "Island" for Iceland, "Dominique" for
+Dominica), or that name two places ("Jerusalem"), or a state that is gone ("Yugoslavia").
 Where two territories share a demonym, the more populous one has it ("American" is the United
 States, not the Northern Mariana Islands).
 """
@@ -63,6 +64,16 @@ _NOT_A_COUNTRY = frozenset(
         # Shared by two countries.
         "Congolese",
         "Channel Islander",
+        # Other spellings that are English words, first names or surnames, or a state that is gone.
+        "Island",
+        "Reunion",
+        "Dominique",
+        "Mann",
+        "Mannin",
+        "Prathet",
+        "Viti",
+        "Guiana",
+        "Yugoslavia",
     )
 )
 

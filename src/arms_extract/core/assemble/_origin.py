@@ -109,7 +109,8 @@ class Origin(ActorBook):
         """A news sale whose items carry makes of several countries ("four Harbin Z9EH utility
         helicopters, ... Russian-made Mi-35 attack helicopters, Spanish CASA C295M") as one sale per
         make, each sold by the country its items are made in; items of no written make stay with
-        the model's seller, and so do the price and the date (they are the sale's as written)."""
+        the model's seller, and so does the price (the first part keeps it when every item has a
+        make); every part keeps the sale's buyer, date and stage."""
         if self.implied is not None or len(sale.items) < 2 or self.seller_with_items(sale):
             return [sale]
         makes: dict[str, tuple[Span, list[Item]]] = {}
@@ -122,7 +123,10 @@ class Origin(ActorBook):
                 makes.setdefault(found[0][1], (found[0][0], []))[1].append(item)
         if not makes or (not unmarked and len(makes) == 1):
             return [sale]
-        parts = [sale.model_copy(update={"items": unmarked})] if unmarked else []
+        parts = []
+        if unmarked:
+            evidence = self.part_evidence(sale, unmarked, None, keep_value=True)
+            parts.append(sale.model_copy(update={"items": unmarked, "evidence": evidence}))
         for k, (code, (words, items)) in enumerate(makes.items()):
             seller_id, _ = self.party(words)
             update = {
@@ -151,14 +155,16 @@ class Origin(ActorBook):
         sentences = [_sentence_bounds(self.text, item.evidence[0].start) for item in sale.items]
         return any(start <= m.start < end for m in written for start, end in sentences)
 
-    def part_evidence(self, sale: Sale, items: list[Item], words: Span, keep_value: bool) -> list[Span]:
-        """A part's evidence: the sale's, less the other items' and (unless kept) the price's, plus the make."""
+    def part_evidence(self, sale: Sale, items: list[Item], words: Span | None, keep_value: bool) -> list[Span]:
+        """A part's evidence: the sale's, less the other parts' items and (unless kept) the price, plus
+        the make that names its seller."""
         others = {(s.start, s.end) for item in sale.items if item not in items for s in item.evidence}
         if not keep_value and sale.value is not None:
             others |= {(s.start, s.end) for s in (sale.value.evidence, sale.value.usd_evidence) if s is not None}
         mine = {(s.start, s.end) for item in items for s in item.evidence}
         kept = [s for s in sale.evidence if (s.start, s.end) not in others or (s.start, s.end) in mine]
-        return sorted({(s.start, s.end): s for s in [*kept, words]}.values(), key=lambda s: s.start)
+        spans = [*kept, words] if words is not None else kept
+        return sorted({(s.start, s.end): s for s in spans}.values(), key=lambda s: s.start)
 
     def made_at_home(self, items: list[Item]) -> bool:
         """Whether an item's sentence writes it is produced, manufactured or assembled, or built
