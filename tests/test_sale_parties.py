@@ -258,6 +258,7 @@ def test_the_items_make_stands_for_a_seller_taken_from_another_sale() -> None:
     sale, warnings = one_sale(text, seller="The US", buyer="Turkey", item="S-400 air defense systems")
     assert (sale.seller_country, sale.buyer_country) == ("RUS", "TUR")
     assert any("the items' make" in w for w in warnings)
+    assert "The US" not in [span.text for span in sale.evidence]
 
 
 def test_the_models_seller_stands_when_written_with_the_items() -> None:

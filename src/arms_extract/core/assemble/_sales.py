@@ -174,11 +174,11 @@ class SaleBuilder(Origin, Direction):
                 f"{path}.seller {seller_span.text!r} replaced by {made.text!r}: the items' make, "
                 "and the model's seller is not written with them"
             )
+            # The model's seller is no evidence of this sale; the make is.
+            kept = [s for s in evidence_spans if s != seller_span]
             seller_span = made
             seller_id, seller_country = self.party(made)
-            evidence_spans = sorted(
-                {(s.start, s.end): s for s in [*evidence_spans, made]}.values(), key=lambda s: s.start
-            )
+            evidence_spans = sorted({(s.start, s.end): s for s in [*kept, made]}.values(), key=lambda s: s.start)
         made_at_home = own_state and seller_country is None and self.made_at_home(items)
         if made_at_home and self.seller_implied(items, buyer_country, any_source) is None:
             self.warnings.append(f"dropped {path}: the buyer's own production, not an arms transfer")
