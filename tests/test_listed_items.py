@@ -324,20 +324,27 @@ def test_an_item_without_a_count_takes_the_one_count_written_on_another_mention(
     assert [span.text for span in item.evidence] == ["Ka-52 Alligator helicopters", "46"]
 
 
-def test_no_count_from_another_variant() -> None:
-    # "two former US Air Force C-130Bs" of 1998 are not the C-130E handed over now.
-    text = (
-        "The United States has handed over a donated C-130E Hercules transport aircraft to Ethiopia.\n\n"
-        "The squadron has flown C-130s since 1998, when it received two C-130Bs."
-    )
-    sales, _ = assembled(text, answer("The United States", "Ethiopia", "C-130E Hercules transport aircraft"))
-    assert sales[0].items[0].quantity is None
-
-
-def test_no_count_from_several_counts_of_the_model() -> None:
-    text = (
-        "France has handed over Caracal transport helicopters to Kuwait.\n\n"
-        "Kuwait ordered two Caracal helicopters in 2014 and four Caracal helicopters in 2016."
-    )
-    sales, _ = assembled(text, answer("France", "Kuwait", "Caracal transport helicopters"))
+@pytest.mark.parametrize(
+    ("text", "seller", "buyer", "item"),
+    [
+        # Another variant is another aircraft: "two former US Air Force C-130Bs" of 1998.
+        (
+            "The United States has handed over a donated C-130E Hercules transport aircraft to Ethiopia.\n\n"
+            "The squadron has flown C-130s since 1998, when it received two C-130Bs.",
+            "The United States",
+            "Ethiopia",
+            "C-130E Hercules transport aircraft",
+        ),
+        # Several counts of the model: which one is the deal's is left open.
+        (
+            "France has handed over Caracal transport helicopters to Kuwait.\n\n"
+            "Kuwait ordered two Caracal helicopters in 2014 and four Caracal helicopters in 2016.",
+            "France",
+            "Kuwait",
+            "Caracal transport helicopters",
+        ),
+    ],
+)
+def test_no_count_from_another_variant_or_from_several_counts(text: str, seller: str, buyer: str, item: str) -> None:
+    sales, _ = assembled(text, answer(seller, buyer, item))
     assert sales[0].items[0].quantity is None

@@ -297,7 +297,7 @@ def country_in(phrase: str | None) -> str | None:
 
 _WORD = re.compile(r"[A-Za-z][\w.'\u2019-]*")
 
-_CAPITALS = capitals() | {"moscow", "washington", "london", "seoul", "pyongyang", "taipei", "beijing", "tokyo"}
+_CAPITALS = capitals() | {"washington"}  # the library writes it "Washington D.C."
 _NEXT_CAPITALISED = re.compile(r"\s+[A-Z]")
 
 

@@ -18,7 +18,7 @@ from ..answer import ItemAnswer, SaleAnswer
 from ..listed_items import ListedItem, is_named, listed_items, same_model
 from ..names import names_in
 from ..normalize import country_in, parse_quantity
-from ._context import country_pattern
+from ._context import country_pattern, in_text_order
 from ._direction import FROM_COUNTRY, SELLING_TO, buys
 from ._sales import SaleBuilder
 
@@ -145,8 +145,9 @@ class ListedSales(SaleBuilder):
                         "evidence": [*item.evidence, span],
                     }
                 )
-                evidence = sorted({(s.start, s.end): s for s in [*sale.evidence, span]}.values(), key=lambda s: s.start)
-                sales[i] = sale = sale.model_copy(update={"items": items, "evidence": evidence})
+                sales[i] = sale = sale.model_copy(
+                    update={"items": items, "evidence": in_text_order([*sale.evidence, span])}
+                )
         return sales
 
     def source_after(self, listed: ListedItem) -> str | None:
@@ -178,8 +179,7 @@ class ListedSales(SaleBuilder):
         if not items:
             return sale
         items = [item.model_copy(update={"found_by": "listed"}) for item in items]
-        spans = {(s.start, s.end): s for s in [*sale.evidence, *items[0].evidence]}
-        evidence = sorted(spans.values(), key=lambda s: s.start)
+        evidence = in_text_order([*sale.evidence, *items[0].evidence])
         return sale.model_copy(update={"items": [*sale.items, *items], "evidence": evidence})
 
     def listed_sale(

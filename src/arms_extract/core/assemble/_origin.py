@@ -17,7 +17,7 @@ from ..names import is_demonym
 from ..normalize import country_code, country_in, country_words, text_before
 from ..sentences import sentence_around as _sentence_bounds
 from ._actors import ActorBook
-from ._context import close_by, sentence_around
+from ._context import close_by, in_text_order, sentence_around
 from ._direction import FROM_COUNTRY, direction_cues
 
 _MADE = r"(?:[- ](?:made|built|designed|produced|manufactured))?"
@@ -62,6 +62,10 @@ _PRODUCED = re.compile(
 
 class Origin(ActorBook):
     """The makes, makers and sources of a sale's items."""
+
+    def item_sentences(self, items: list[Item]) -> list[tuple[int, int]]:
+        """The bounds of the sentence each item's name is written in, in the items' order."""
+        return [_sentence_bounds(self.text, item.evidence[0].start) for item in items]
 
     def maker_words(self, items: list[Item]) -> Iterator[tuple[Span, str]]:
         """(the words, the country) written on an item: "Chinese CH-4", "Russian-made S-400"."""
@@ -152,8 +156,7 @@ class Origin(ActorBook):
             return False
         evidence = {(s.start, s.end) for s in sale.evidence}
         written = [m for m in actor.mentions if (m.start, m.end) in evidence]
-        sentences = [_sentence_bounds(self.text, item.evidence[0].start) for item in sale.items]
-        return any(start <= m.start < end for m in written for start, end in sentences)
+        return any(start <= m.start < end for m in written for start, end in self.item_sentences(sale.items))
 
     def part_evidence(self, sale: Sale, items: list[Item], words: Span | None, keep_value: bool) -> list[Span]:
         """A part's evidence: the sale's, less the other parts' items and (unless kept) the price, plus
@@ -163,17 +166,12 @@ class Origin(ActorBook):
             others |= {(s.start, s.end) for s in (sale.value.evidence, sale.value.usd_evidence) if s is not None}
         mine = {(s.start, s.end) for item in items for s in item.evidence}
         kept = [s for s in sale.evidence if (s.start, s.end) not in others or (s.start, s.end) in mine]
-        spans = [*kept, words] if words is not None else kept
-        return sorted({(s.start, s.end): s for s in spans}.values(), key=lambda s: s.start)
+        return in_text_order([*kept, words] if words is not None else kept)
 
     def made_at_home(self, items: list[Item]) -> bool:
         """Whether an item's sentence writes it is produced, manufactured or assembled, or built
         locally: "a facility which is currently producing the Nyoka armoured personnel carrier"."""
-        for item in items:
-            start, end = _sentence_bounds(self.text, item.evidence[0].start)
-            if _PRODUCED.search(self.text, start, end):
-                return True
-        return False
+        return any(_PRODUCED.search(self.text, start, end) for start, end in self.item_sentences(items))
 
     def other_make(
         self, items: list[Item], seller: Span | None, seller_country: str | None, buyer_country: str | None
@@ -188,10 +186,8 @@ class Origin(ActorBook):
         words = self.maker_country(items, buyer_country)
         if words is None or country_in(words.text) in (None, seller_country):
             return None
-        for item in items:
-            start, end = _sentence_bounds(self.text, item.evidence[0].start)
-            if start <= seller.start < end:
-                return None
+        if any(start <= seller.start < end for start, end in self.item_sentences(items)):
+            return None
         return words
 
     def seller_implied(
@@ -282,8 +278,7 @@ class Origin(ActorBook):
 
     def written_source(self, items: list[Item], buyer_country: str | None) -> Span | None:
         """The country an item's sentence says it comes from ("... helicopters from the U.S."), not the buyer's."""
-        for item in items:
-            start, end = _sentence_bounds(self.text, item.evidence[0].start)
+        for start, end in self.item_sentences(items):
             for match in FROM_COUNTRY.finditer(self.text, start, end):
                 before = self.text[start : match.start()].split()
                 if before and before[-1].casefold() in _FROM_IDIOMS:

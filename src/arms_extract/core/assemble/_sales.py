@@ -47,7 +47,7 @@ from ..normalize import (
 )
 from ..sentences import sentence_around as _sentence_bounds
 from ..transfer_terms import Term, condition, context, licensed_production, quantity_kind
-from ._context import SALE_WORDS, close_by, sentence_around, shown
+from ._context import SALE_WORDS, close_by, in_text_order, sentence_around, shown
 from ._direction import Direction
 from ._origin import Origin
 
@@ -143,7 +143,7 @@ class SaleBuilder(Origin, Direction):
         usd_span = value.usd_evidence if value is not None else None  # part of the sale's text, like the price
         evidence_spans = [s for s in (seller_span, buyer_span, v_span, usd_span, d_span, status_span) if s is not None]
         evidence_spans += [s for item in [*items, *associated] for s in item.evidence]
-        evidence_spans = sorted({(s.start, s.end): s for s in evidence_spans}.values(), key=lambda s: s.start)
+        evidence_spans = in_text_order(evidence_spans)
         stage = self.stage(status_span, evidence_spans, only_sale)
         looks_military = any(item.category or item.designations for item in items)
         parties = {span.text.casefold() for span in (seller_span, buyer_span) if span is not None}
@@ -178,7 +178,7 @@ class SaleBuilder(Origin, Direction):
             kept = [s for s in evidence_spans if s != seller_span]
             seller_span = made
             seller_id, seller_country = self.party(made)
-            evidence_spans = sorted({(s.start, s.end): s for s in [*kept, made]}.values(), key=lambda s: s.start)
+            evidence_spans = in_text_order([*kept, made])
         made_at_home = own_state and seller_country is None and self.made_at_home(items)
         if made_at_home and self.seller_implied(items, buyer_country, any_source) is None:
             self.warnings.append(f"dropped {path}: the buyer's own production, not an arms transfer")
