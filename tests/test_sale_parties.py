@@ -191,6 +191,16 @@ def test_a_maker_given_as_buyer_by_a_state_as_seller_is_the_seller() -> None:
     assert sale.buyer_country == "TUR"
 
 
+def test_a_maker_of_several_countries_given_as_buyer_is_the_seller() -> None:
+    """ "the cabinet of the Luxembourg government agreed to acquire two Airbus 145M multi-role
+    helicopters" was answered as Luxembourg selling to Airbus: Airbus has no one country, and is a
+    maker all the same."""
+    text = "On Friday, Luxembourg agreed to acquire two Airbus 145M multi-role helicopters for its army."
+    sale, warnings = one_sale(text, seller="Luxembourg", buyer="Airbus", item="Airbus 145M multi-role helicopters")
+    assert (sale.seller, sale.seller_country, sale.buyer_country) == ("airbus", None, "LUX")
+    assert any("'Airbus' is a maker, not a buyer" in w for w in warnings)
+
+
 def test_a_party_named_in_the_dateline_and_again_later_is_kept_at_the_later_mention() -> None:
     text = "ANKARA, Turkey \u2014 Turkey has signed a contract for 250 Altay tanks with BMC."
     sale, _ = one_sale(text, seller="BMC", buyer="Turkey", item="Altay tanks")

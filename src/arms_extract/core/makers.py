@@ -104,6 +104,15 @@ _PATTERN = re.compile(r"(?<![\w-])(" + "|".join(re.escape(name) for name, _ in _
 _COUNTRY = {name: code for name, code in _MAKERS}
 
 
+# Makers owned across borders: no one country, but a maker all the same (a state buys from them).
+_MULTINATIONAL = re.compile(r"(?<![\w-])(?:Airbus|MBDA|KNDS|Eurofighter|NHIndustries|EuroSpike)(?![\w-])")
+
+
+def is_maker(phrase: str) -> bool:
+    """Whether `phrase` names an arms maker, of one country or of several."""
+    return _PATTERN.search(phrase) is not None or _MULTINATIONAL.search(phrase) is not None
+
+
 def makers_in(phrase: str) -> list[tuple[int, int, str]]:
     """(start, end, country) of each maker named in `phrase`, in order."""
     return [(m.start(1), m.end(1), _COUNTRY[m.group(1)]) for m in _PATTERN.finditer(phrase)]

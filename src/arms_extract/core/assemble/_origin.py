@@ -12,7 +12,7 @@ from itertools import chain
 
 from ...records import ActorKind, Item, Sale, Span
 from ..grounding import find_all
-from ..makers import makers_in
+from ..makers import is_maker, makers_in
 from ..names import is_demonym
 from ..normalize import country_code, country_in, country_words, text_before
 from ..sentences import sentence_around as _sentence_bounds
@@ -267,12 +267,13 @@ class Origin(ActorBook):
         return seller_code is None or not direction_cues(self.text, seller_code, buyer_code)
 
     def company_buys_from_state(self, seller: Span | None, buyer: Span | None) -> bool:
-        """The model's seller is a country and its buyer a maker: an arms maker named in the table, or
-        one the article calls a shipyard, company or manufacturer right before its name ("the Dutch
-        shipyard Damen"). States buy from makers; the parties came out swapped."""
+        """The model's seller is a country and its buyer a maker: an arms maker named in the table (or
+        one owned across borders, such as Airbus), or one the article calls a shipyard, company or
+        manufacturer right before its name ("the Dutch shipyard Damen"). States buy from makers; the
+        parties came out swapped."""
         if seller is None or buyer is None or country_code(seller.text) is None or self.implied is not None:
             return False  # a DSCA notice: its roles are read from its template (roles_swapped)
-        if makers_in(buyer.text):
+        if is_maker(buyer.text):
             return True
         return _MAKER_WORD_BEFORE.search(self.text, max(0, buyer.start - 60), buyer.start) is not None
 
