@@ -75,6 +75,17 @@ def test_a_maker_written_on_the_item_is_the_implied_seller() -> None:
     assert (sale.seller_country, sale.buyer_country, sale.seller_inferred) == ("USA", "SVK", True)
 
 
+def test_the_one_maker_of_the_items_sentence_implies_the_seller_with_no_verb_of_supply() -> None:
+    """ "the roll out of the first operational F-35A Lightning II for the Royal Netherlands Air Force
+    (RNLAF) at Lockheed Martin (NYSE: LMT) in Fort Worth": the maker is where the item is made."""
+    text = (
+        "Dutch and American officials celebrated the roll out of the first operational F-35A Lightning II for "
+        "the Royal Netherlands Air Force (RNLAF) at Lockheed Martin (NYSE: LMT) in Fort Worth, Texas."
+    )
+    sale = sale_of(text, seller=None, buyer="Royal Netherlands Air Force", item="F-35A Lightning II")
+    assert (sale.buyer_country, sale.seller_country, sale.seller_inferred) == ("NLD", "USA", True)
+
+
 def test_makers_of_several_countries_in_the_sentence_imply_no_seller() -> None:
     text = (
         "The aircraft will include two Black Hawk helos, and the remaining 14 will be selected among offers "

@@ -110,7 +110,12 @@ _MULTINATIONAL = re.compile(r"(?<![\w-])(?:Airbus|MBDA|KNDS|Eurofighter|NHIndust
 
 def is_maker(phrase: str) -> bool:
     """Whether `phrase` names an arms maker, of one country or of several."""
-    return _PATTERN.search(phrase) is not None or _MULTINATIONAL.search(phrase) is not None
+    return _PATTERN.search(phrase) is not None or multinational_in(phrase)
+
+
+def multinational_in(phrase: str) -> bool:
+    """Whether `phrase` names a maker owned across borders (a rival of no one country's)."""
+    return _MULTINATIONAL.search(phrase) is not None
 
 
 def makers_in(phrase: str) -> list[tuple[int, int, str]]:

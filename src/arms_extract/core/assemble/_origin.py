@@ -12,7 +12,7 @@ from itertools import chain
 
 from ...records import ActorKind, Item, Sale, Span
 from ..grounding import find_all
-from ..makers import is_maker, makers_in
+from ..makers import is_maker, makers_in, multinational_in
 from ..names import is_demonym
 from ..normalize import country_code, country_in, country_words, text_before
 from ..sentences import sentence_around as _sentence_bounds
@@ -211,19 +211,22 @@ class Origin(ActorBook):
 
     def maker_named(self, items: list[Item], buyer_country: str | None) -> tuple[Span, str] | None:
         """(the name, its country) of an arms maker written on an item ("Lockheed Martin F-16V
-        fighters", "Saab's IDAS-2"), else of the one maker its sentence names ("Saab has received an
-        order for IDAS-2"), on the item's mention or another of its model close by: the weapon's
-        source when the article names no supplying country. Not
-        when the sentence names makers of several countries ("offers by Lockheed Martin, Leonardo
-        and Airbus"), and never the buyer's own country (a domestic order)."""
+        fighters", "Saab's IDAS-2"), else of a maker its sentence names, the one it writes supplies
+        first ("Saab has received an order for IDAS-2", "the first F-35A for the RNLAF at Lockheed
+        Martin"), on the item's mention or another of its model close by: the weapon's source when
+        the article names no supplying country. Not when the sentence names makers of several
+        countries ("offers by Lockheed Martin, Leonardo and Airbus"; "offers by Lockheed Martin and
+        Airbus" unless it writes that Lockheed supplies), and never the buyer's own country (a
+        domestic order)."""
         for mention in chain((item.evidence[0] for item in items), self.family_mentions(items)):
             start, end = _sentence_bounds(self.text, mention.start)
             # The buyer's own makers are left out: "Saab ... a contract from India's Hindustan Aeronautics".
             found = [m for m in makers_in(self.text[start:end]) if m[2] != buyer_country]
             on_item = [m for m in found if mention.start - 30 <= start + m[0] < mention.end]
             supplying = [m for m in found if self.supplies(start + m[0], start + m[1])]
-            if on_item or (supplying and len({code for _, _, code in found}) == 1):
-                m_start, m_end, code = (on_item or supplying)[0]
+            one_country = len({code for _, _, code in found}) == 1
+            if on_item or (one_country and (supplying or not multinational_in(self.text[start:end]))):
+                m_start, m_end, code = (on_item or supplying or found)[0]
                 return self.span_of((start + m_start, start + m_end)), code
         return None
 
