@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from arms_extract.core.answer import ItemAnswer
-from arms_extract.core.listed_items import is_named, listed_items, same_model
+from arms_extract.core.listed_items import acronym_defined, is_named, listed_items, same_model
 
 from .answers import answer, assembled
 
@@ -348,3 +348,20 @@ def test_an_item_without_a_count_takes_the_one_count_written_on_another_mention(
 def test_no_count_from_another_variant_or_from_several_counts(text: str, seller: str, buyer: str, item: str) -> None:
     sales, _ = assembled(text, answer(seller, buyer, item))
     assert sales[0].items[0].quantity is None
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym", "defined"),
+    [
+        ("leasing Israel-built unmanned aerial vehicles (UAV), after", "UAV", "unmanned aerial vehicles (UAV)"),
+        ("the Joint Light Tactical Vehicle (JLTV) programme", "JLTV", "Joint Light Tactical Vehicle (JLTV)"),
+        ("two armoured personnel carriers (APCs) from", "APCs", "armoured personnel carriers (APCs)"),
+        # Not what the acronym stands for, not in brackets.
+        ("the Royal Thai Navy (RTAF) said", "RTAF", None),
+        ("unmanned aerial vehicles UAV", "UAV", None),
+    ],
+)
+def test_an_acronym_in_brackets_begins_at_the_words_it_stands_for(text: str, acronym: str, defined: str | None) -> None:
+    start = text.index(acronym)
+    found = acronym_defined(text, start, start + len(acronym))
+    assert (text[found : start + len(acronym) + 1] if found is not None else None) == defined

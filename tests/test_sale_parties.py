@@ -53,6 +53,18 @@ def test_items_made_by_the_models_buyer_swap_the_parties() -> None:
     assert any("swapped" in w for w in warnings)
 
 
+def test_a_make_written_before_the_words_an_acronym_stands_for_swaps_the_parties() -> None:
+    """ "a deal for leasing Israel-built unmanned aerial vehicles (UAV)": the model's item "UAV" and
+    its buyer "Israel"; the make is written before the words "UAV" stands for."""
+    text = (
+        "The German Ministry of Defense is looking to reviving a deal for leasing Israel-built unmanned aerial "
+        "vehicles (UAV), after the Budget Committee decided to postpone the acquisition."
+    )
+    sale, warnings = one_sale(text, seller="German", buyer="Israel", item="UAV")
+    assert (sale.seller_country, sale.buyer_country) == ("ISR", "DEU")
+    assert any("swapped" in w for w in warnings)
+
+
 def test_a_notice_title_naming_the_buyer_before_the_items_is_not_a_maker() -> None:
     text = (
         "Iraq \u2013 Light Armored Vehicles\n\nWASHINGTON, Dec 2, 2016 - The State Department has made a "

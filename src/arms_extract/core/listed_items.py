@@ -91,6 +91,23 @@ _HEAD_AFTER = re.compile(
 )
 
 
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}s?")
+
+
+def acronym_defined(text: str, start: int, end: int) -> int | None:
+    """Where the words an acronym in brackets stands for begin: "Israel-built unmanned aerial
+    vehicles (UAV)" for the item "UAV", so that what is written before them (the make) is read."""
+    name = text[start:end]
+    if not _ACRONYM.fullmatch(name) or text[start - 1 : start] != "(" or text[end : end + 1] != ")":
+        return None
+    letters = [c for c in name.removesuffix("s") if c.isalpha()]
+    window = max(0, start - 120)
+    words = list(re.finditer(r"[A-Za-z][\w-]*", text[window : start - 1]))[-len(letters) :]
+    if len(words) < len(letters) or [w.group()[0].upper() for w in words] != letters:
+        return None
+    return window + words[0].start()
+
+
 def head_noun_end(text: str, start: int, end: int) -> int:
     """The end of a weapon's name with the head noun written right after it, when the name at
     [start, end) has none ("Attack class" written "Attack class submarine"); else `end`."""

@@ -12,6 +12,7 @@ from itertools import chain
 
 from ...records import ActorKind, Item, Sale, Span
 from ..grounding import find_all
+from ..listed_items import acronym_defined
 from ..makers import is_maker, makers_in, multinational_in
 from ..names import is_demonym
 from ..normalize import country_code, country_in, country_words, text_before
@@ -71,11 +72,13 @@ class Origin(ActorBook):
         """(the words, the country) written on an item: "Chinese CH-4", "Russian-made S-400"."""
         for item in items:
             name = item.evidence[0]
-            before = text_before(self.text, name.start)
+            # "Israel-built unmanned aerial vehicles (UAV)": the make is before the words "UAV" stands for.
+            begins = acronym_defined(self.text, name.start, name.end) or name.start
+            before = text_before(self.text, begins)
             candidates = []
             leading = _MAKER_BEFORE.search(before)
             if leading:
-                start = name.start - len(before) + leading.start(1)
+                start = begins - len(before) + leading.start(1)
                 candidates.append(Span(start=start, end=start + len(leading.group(1)), text=leading.group(1)))
             inside = _MAKER_INSIDE.match(name.text)
             if inside:
