@@ -16,6 +16,13 @@ until the end:
     arms-extract eval ../shared/eval/arms_deals_dev.jsonl --ids eval/work_dev_ids.txt \\
         --no-baseline --out out/work-dev
 
+A third sample (`--blind`: 60 more, in none of the three) was drawn in session 13, when rules
+had been written after looking at fresh articles over several sessions: it is measured live
+once, at the end, with nothing looked at before:
+
+    arms-extract eval ../shared/eval/arms_deals_dev.jsonl --ids eval/blind_dev_ids.txt \\
+        --no-baseline --no-cache --out out/blind-dev
+
 The 20 PolNeAR articles held apart from rule-writing need no model (claims come from the
 grammar): python scripts/score_attributions.py --held.
 """
@@ -41,11 +48,17 @@ def read_ids(name: str) -> set[str]:
     return set((ROOT / "eval" / name).read_text(encoding="utf-8").split("\n"))
 
 
-def main(source: Path, work: bool = False) -> None:
+def main(source: Path, work: bool = False, blind: bool = False) -> None:
     fixed = read_ids("dev_ids.txt")
     # An id with white space at either end cannot be written one per line (the reader strips lines).
     golds = load_gold(source / "arms_deals_dev.jsonl")
     candidates = sorted(g.id for g in golds if len(g.text) <= MAX_CHARS and g.id == g.id.strip())
+    if blind:
+        seen = fixed | read_ids("fresh_dev_ids.txt") | read_ids("work_dev_ids.txt")
+        sample = random.Random(SEED + 2).sample([i for i in candidates if i not in seen], SIZE)
+        (ROOT / "eval" / "blind_dev_ids.txt").write_text("\n".join(sample) + "\n", encoding="utf-8")
+        print(f"{len(sample)} short dev articles in none of the other samples -> eval/blind_dev_ids.txt")
+        return
     if work:
         seen = fixed | read_ids("fresh_dev_ids.txt")
         sample = random.Random(SEED + 1).sample([i for i in candidates if i not in seen], WORK_SIZE)
@@ -58,5 +71,5 @@ def main(source: Path, work: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--work"]
-    main(Path(args[0] if args else "../shared/eval"), work="--work" in sys.argv[1:])
+    args = [a for a in sys.argv[1:] if a not in ("--work", "--blind")]
+    main(Path(args[0] if args else "../shared/eval"), work="--work" in sys.argv[1:], blind="--blind" in sys.argv[1:])
