@@ -122,6 +122,26 @@ def test_an_event_that_is_not_a_sale_is_dropped() -> None:
     assert any("not an arms sale" in w for w in warnings)
 
 
+def test_an_item_of_no_known_kind_is_kept_when_its_status_writes_a_transfer() -> None:
+    """ "the SAF announced the acquisition of the Leopard 2A4 from Germany": no category, no
+    designation the tables know, no price, and "acquisition" is no stage; the words are a sale's."""
+    text = "In 2006, the SAF announced the acquisition of the Leopard 2A4 from Germany to replace its tanks."
+    answer = ArticleAnswer(
+        sales=[
+            sale(
+                seller="Germany",
+                items=[ItemAnswer(name="Leopard 2A4", quantity=None)],
+                status="announced the acquisition",
+            )
+        ],
+    )
+    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert [(s.seller_country, [i.name for i in s.items]) for s in sales] == [("DEU", ["Leopard 2A4"])]
+    # The same words with a status that writes no transfer: no sale.
+    answer.sales[0] = answer.sales[0].model_copy(update={"status": "announced"})
+    assert assemble(Article(id="x", text=text), answer)[0] == []
+
+
 def test_direct_quote_and_reported_speech() -> None:
     text = 'Minister Raj Singh said "we will buy the jets this year." Later he said the jets would come.'
     _, claims, actors, _ = assemble(Article(id="x", text=text), ArticleAnswer(sales=[]))

@@ -76,6 +76,11 @@ DEAL_AFTER = re.compile(
     r"\s+(?:arms\s+)?(?:deal|contract|agreement|order|purchase|sale|lease|package)\b", re.IGNORECASE
 )
 
+# A deal's status in words of a transfer that no stage names: "announced the acquisition", "contract announced".
+_TRANSFER_WORD = re.compile(
+    r"\b(?:acqui\w+|bought|buy\w*|purchas\w+|order\w*|sold|sale|suppl\w+|lease\w*|contract)\b", re.I
+)
+
 
 def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
     """A date as written, or its first words when the model added a year ("January 13, 2014")."""
@@ -152,8 +157,11 @@ class SaleBuilder(Origin, Direction):
             # "Engility" to Engility: the thing bought is a party, a company, not a weapon.
             self.warnings.append(f"dropped {path}: {items[0].name!r} is a party to it, not a weapon")
             return None
-        if not looks_military and value is None and stage is Stage.unknown:
-            # Small models turn any event into a "sale" (a train attacked, a budget passed).
+        transfer_worded = status_span is not None and _TRANSFER_WORD.search(status_span.text) is not None
+        if not looks_military and value is None and stage is Stage.unknown and not transfer_worded:
+            # Small models turn any event into a "sale" (a train attacked, a budget passed). Kept when
+            # its status writes a transfer: the "Leopard 2A4" and the "Sniper Advanced Targeting Pod"
+            # are of no kind the tables know.
             self.warnings.append(f"dropped {path}: no weapon, no price and no deal stage; not an arms sale")
             return None
         seller_id, seller_country = self.party(seller_span)
