@@ -65,6 +65,22 @@ def test_a_make_written_before_the_words_an_acronym_stands_for_swaps_the_parties
     assert any("swapped" in w for w in warnings)
 
 
+def test_a_state_not_written_with_the_items_gives_way_to_the_maker_in_their_name() -> None:
+    """Belgium joined the Dutch and Luxembourg order; the model had it sell them the tankers. Airbus
+    is no Belgian maker, and Belgium is not written with the items."""
+    text = (
+        "Belgium joined a multinational effort to acquire a fleet of tanker aircraft. The project was launched "
+        "in July 2016 through an order of two Airbus A330 MRTT aircraft by the Netherlands."
+    )
+    sale, warnings = one_sale(text, seller="Belgium", buyer="the Netherlands", item="Airbus A330 MRTT aircraft")
+    assert (sale.seller, sale.seller_country, sale.buyer_country) == ("airbus", None, "NLD")
+    assert any("replaced by 'Airbus'" in w for w in warnings)
+    # One of the maker's own countries stays the seller ("France" for Airbus helicopters).
+    text = "France is to supply helicopters. Kuwait ordered 30 Airbus H225M helicopters in 2016."
+    sale, _ = one_sale(text, seller="France", buyer="Kuwait", item="Airbus H225M helicopters")
+    assert (sale.seller_country, sale.buyer_country) == ("FRA", "KWT")
+
+
 def test_a_notice_title_naming_the_buyer_before_the_items_is_not_a_maker() -> None:
     text = (
         "Iraq \u2013 Light Armored Vehicles\n\nWASHINGTON, Dec 2, 2016 - The State Department has made a "

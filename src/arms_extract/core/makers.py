@@ -104,8 +104,17 @@ _PATTERN = re.compile(r"(?<![\w-])(" + "|".join(re.escape(name) for name, _ in _
 _COUNTRY = {name: code for name, code in _MAKERS}
 
 
-# Makers owned across borders: no one country, but a maker all the same (a state buys from them).
-_MULTINATIONAL = re.compile(r"(?<![\w-])(?:Airbus|MBDA|KNDS|Eurofighter|NHIndustries|EuroSpike)(?![\w-])")
+# Makers owned across borders: no one country, but a maker all the same (a state buys from them),
+# with the countries that own them.
+_HOMES = {
+    "Airbus": {"FRA", "DEU", "ESP", "GBR"},
+    "MBDA": {"FRA", "GBR", "ITA", "DEU"},
+    "KNDS": {"FRA", "DEU"},
+    "Eurofighter": {"DEU", "GBR", "ITA", "ESP"},
+    "NHIndustries": {"FRA", "ITA", "DEU", "NLD"},
+    "EuroSpike": {"DEU", "ISR"},
+}
+_MULTINATIONAL = re.compile(r"(?<![\w-])(" + "|".join(_HOMES) + r")(?![\w-])")
 
 
 def is_maker(phrase: str) -> bool:
@@ -116,6 +125,14 @@ def is_maker(phrase: str) -> bool:
 def multinational_in(phrase: str) -> bool:
     """Whether `phrase` names a maker owned across borders (a rival of no one country's)."""
     return _MULTINATIONAL.search(phrase) is not None
+
+
+def maker_homes_in(phrase: str) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, the countries it belongs to) of each maker named in `phrase`, of one country
+    or owned across borders, in order."""
+    found = [(start, end, frozenset({code})) for start, end, code in makers_in(phrase)]
+    found += [(m.start(1), m.end(1), frozenset(_HOMES[m.group(1)])) for m in _MULTINATIONAL.finditer(phrase)]
+    return sorted(found)
 
 
 def makers_in(phrase: str) -> list[tuple[int, int, str]]:

@@ -13,7 +13,7 @@ from itertools import chain
 from ...records import ActorKind, Item, Sale, Span
 from ..grounding import find_all
 from ..listed_items import acronym_defined
-from ..makers import is_maker, makers_in, multinational_in
+from ..makers import is_maker, maker_homes_in, makers_in, multinational_in
 from ..names import is_demonym
 from ..normalize import country_code, country_in, country_words, text_before
 from ..sentences import sentence_around as _sentence_bounds
@@ -179,19 +179,35 @@ class Origin(ActorBook):
     def other_make(
         self, items: list[Item], seller: Span | None, seller_country: str | None, buyer_country: str | None
     ) -> Span | None:
-        """The country written on the items ("Russian S-400s") when the model's seller is another
-        country written in none of the items' sentences: the model took the seller of another sale
-        of the article ("American-made Patriots" ... "Russia's S-400" both sold to Turkey by "the US")."""
+        """The country written on the items ("Russian S-400s"), or the maker in their names ("Airbus
+        A330 MRTT aircraft") when the seller is none of its countries, when the model's seller is
+        another country written in none of the items' sentences: the model took the seller of another
+        sale, or a party, of the article ("American-made Patriots" ... "Russia's S-400" both sold to
+        Turkey by "the US"; Belgium, which joined the Dutch order, selling it the Airbus tankers)."""
         if seller is None or seller_country is None or buyer_country is None or self.implied is not None:
             return None
         if len({code for _, code in self.maker_words(items)} - {buyer_country}) > 1:
             return None  # a package of several makes ("Chinese Z-9s, Russian Mi-35s"): the model's seller may be one
-        words = self.maker_country(items, buyer_country)
-        if words is None or country_in(words.text) in (None, seller_country):
+        words = self.maker_country(items, buyer_country) or self.maker_on_name(items, seller_country)
+        if words is None or country_in(words.text) == seller_country:
             return None
         if any(start <= seller.start < end for start, end in self.item_sentences(items)):
             return None
         return words
+
+    def maker_on_name(self, items: list[Item], seller_country: str) -> Span | None:
+        """The one maker named in the items' names ("Airbus A330 MRTT aircraft"), when the seller's
+        country is none of the maker's own."""
+        found = {
+            (item.evidence[0].start + start, item.evidence[0].start + end, homes)
+            for item in items
+            for start, end, homes in maker_homes_in(item.evidence[0].text)
+        }
+        names = {self.text[start:end] for start, end, _ in found}
+        if len(names) != 1:
+            return None
+        start, end, homes = min(found)
+        return None if seller_country in homes else self.span_of((start, end))
 
     def seller_implied(
         self, items: list[Item], buyer_country: str | None, any_source: bool = True
