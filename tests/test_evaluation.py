@@ -104,6 +104,8 @@ def test_ids_select_articles_and_unknown_ids_are_an_error(tmp_path: Path) -> Non
         ("Chinese CH-4 UAV", "CH-4 unmanned aerial vehicle (UAV)", True),
         ("Chinese drones", "Turkish drones", True),
         ("S-400 Triumf", "Patriot missiles", False),
+        # "Joint" names programmes, not one weapon.
+        ("Joint New Air-to-Air Missile (JNAAM)", "F-35A Lightning II Joint Strike Fighters", False),
     ],
 )
 def test_weapon_rule(a: str, b: str, same: bool) -> None:

@@ -108,6 +108,7 @@ _GENERIC = set(
         "patrol",
         "attack",
         "strike",
+        "joint",
         "advanced",
         "medium",
         "long",
