@@ -345,6 +345,23 @@ def test_a_states_own_production_is_no_sale() -> None:
     assert any("own production" in w for w in warnings)
 
 
+def test_a_weapon_in_development_is_no_sale_unless_a_transfer_is_written() -> None:
+    """ "Japan and the United Kingdom are pushing ahead with the co-development of a Joint New
+    Air-to-Air Missile (JNAAM)" was answered as the UK selling it to Japan."""
+    text = (
+        "Japan and the United Kingdom are pushing ahead with the co-development of a Joint New Air-to-Air "
+        "Missile (JNAAM) with a prototype expected to be built next year."
+    )
+    item = ItemAnswer(name="Joint New Air-to-Air Missile (JNAAM)", quantity=None)
+    sales, warnings = sales_of(text, "the United Kingdom", "Japan", item, status=None)
+    assert sales == []
+    assert any("in development" in w for w in warnings)
+    # A weapon still in development that a country orders is sold all the same.
+    text = "Japan ordered 40 of the missiles, which are still under development in the UK."
+    sales, _ = sales_of(text, "the UK", "Japan", ItemAnswer(name="missiles", quantity="40"), status="ordered")
+    assert [(s.seller_country, s.buyer_country) for s in sales] == [("GBR", "JPN")]
+
+
 @pytest.mark.parametrize(
     ("text", "state", "item", "seller"),
     [

@@ -60,6 +60,15 @@ _PRODUCED = re.compile(
     re.IGNORECASE,
 )
 
+# A weapon still being designed: "the co-development of a Joint New Air-to-Air Missile", "under development".
+_IN_DEVELOPMENT = re.compile(r"\b(?:co-?develop\w*|under development|in development|joint research)\b", re.I)
+# Words of a transfer: a sentence with one of them tells a deal, whatever else it tells.
+_TRANSFER = re.compile(
+    r"\b(?:buy\w*|bought|purchas\w+|order\w*|sell\w*|sold|sales?|deliver\w*|acqui\w+|contract\w*|deals?|"
+    r"export\w*|import\w*|suppl\w+|procure\w*|lease\w*|transfer\w*|receiv\w+|induct\w*)\b",
+    re.I,
+)
+
 
 class Origin(ActorBook):
     """The makes, makers and sources of a sale's items."""
@@ -175,6 +184,16 @@ class Origin(ActorBook):
         """Whether an item's sentence writes it is produced, manufactured or assembled, or built
         locally: "a facility which is currently producing the Nyoka armoured personnel carrier"."""
         return any(_PRODUCED.search(self.text, start, end) for start, end in self.item_sentences(items))
+
+    def in_development(self, items: list[Item]) -> bool:
+        """Whether every item's sentence writes the weapon is being developed and none writes a
+        transfer: "Japan and the United Kingdom are pushing ahead with the co-development of a Joint
+        New Air-to-Air Missile (JNAAM)" tells no sale."""
+        sentences = self.item_sentences(items)
+        return bool(sentences) and all(
+            _IN_DEVELOPMENT.search(self.text, start, end) and not _TRANSFER.search(self.text, start, end)
+            for start, end in sentences
+        )
 
     def other_make(
         self, items: list[Item], seller: Span | None, seller_country: str | None, buyer_country: str | None

@@ -187,6 +187,9 @@ class SaleBuilder(Origin, Direction):
             seller_span = made
             seller_id, seller_country = self.party(made)
             evidence_spans = in_text_order([*kept, made])
+        if self.implied is None and self.in_development(items):
+            self.warnings.append(f"dropped {path}: a weapon in development, not an arms transfer")
+            return None
         made_at_home = own_state and seller_country is None and self.made_at_home(items)
         if made_at_home and self.seller_implied(items, buyer_country, any_source) is None:
             self.warnings.append(f"dropped {path}: the buyer's own production, not an arms transfer")
