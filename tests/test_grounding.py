@@ -4,6 +4,7 @@ import pytest
 
 from arms_extract.core.grounding import (
     find_all,
+    find_any_form,
     ground,
     ground_item_name,
     ground_loosely,
@@ -98,3 +99,16 @@ def test_loose_grounding_accepts_other_word_endings() -> None:
     assert ground_loosely(text, "approved").text == "approve"
     assert ground_loosely(text, "notified Congress").text == "notifying Congress"
     assert ground_loosely(text, "signed a contract") is None
+
+
+def test_any_form_finds_every_place_as_whole_words() -> None:
+    """The exact form and the folded ones ("The United States" opening a sentence), never part of
+    a word: "the us" folded out of "the user"."""
+    text = "The United States has offered Niger a WC-130H. Later the user base grew, said the United States."
+    found = find_any_form(text, "the United States")
+    last = text.rindex("the United States")
+    # Also without the "the" the article may not write there.
+    assert [span.start for span in found] == [0, 4, last, last + 4]
+    for span in found:
+        check(text, span)
+    assert find_any_form(text, "the US") == []

@@ -81,6 +81,27 @@ def test_a_state_not_written_with_the_items_gives_way_to_the_maker_in_their_name
     assert (sale.seller_country, sale.buyer_country) == ("FRA", "KWT")
 
 
+def test_a_party_written_far_away_is_found_in_another_form_near_the_items() -> None:
+    """The model's "the United States" is written so only in the last paragraph; "The United
+    States has offered Niger an ex-US Air Force WC-130H" opens the article."""
+    text = (
+        "The United States has offered Niger an ex-US Air Force WC-130H Hercules aircraft under its Excess "
+        "Defense Articles (EDA) programme." + " The aircraft was used in weather reconnaissance." * 40 + " Still, "
+        "the United States is supplying a C-130 wing set to Niger."
+    )
+    sale, warnings = one_sale(text, seller="the United States", buyer="Niger", item="WC-130H Hercules aircraft")
+    assert (sale.seller_country, sale.buyer_country) == ("USA", "NER")
+    assert [span.text for span in sale.evidence if span.start < 20] == ["United States"]
+    assert not any("characters from the sale's items" in w for w in warnings)
+
+
+def test_a_party_is_never_grounded_inside_another_word() -> None:
+    """ "the US" is not "the us" of "the user": no seller, rather than a country read off a word."""
+    text = "Niger has received a WC-130H Hercules aircraft, said the user of the base."
+    sale, _ = one_sale(text, seller="the US", buyer="Niger", item="WC-130H Hercules aircraft")
+    assert (sale.seller, sale.seller_country, sale.buyer_country) == (None, None, "NER")
+
+
 def test_a_notice_title_naming_the_buyer_before_the_items_is_not_a_maker() -> None:
     text = (
         "Iraq \u2013 Light Armored Vehicles\n\nWASHINGTON, Dec 2, 2016 - The State Department has made a "

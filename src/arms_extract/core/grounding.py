@@ -119,6 +119,27 @@ def _folded_matches(text: str, folded: FoldedText, query: str) -> list[Span]:
     return spans
 
 
+def whole_words(text: str, span: Span) -> bool:
+    """Whether a span begins and ends at word edges: a name, not part of another word ("the us"
+    folded out of "the user")."""
+    return not (text[span.start - 1 : span.start].isalnum() or text[span.end : span.end + 1].isalnum())
+
+
+def find_any_form(text: str, mention: str, folded: FoldedText | None = None) -> list[Span]:
+    """Every place `mention` occurs, exactly or folded (case, accents, spacing), in text order:
+    for the nearest of any form ("The United States" opening a sentence, for the model's "the
+    United States" written exactly only paragraphs away)."""
+    if not mention or not mention.strip():
+        return []
+    folded = folded or FoldedText.of(text)
+    spans = {(span.start, span.end): span for span in _exact_matches(text, mention)}
+    for candidate in _query_variants(mention):
+        for span in _folded_matches(text, folded, candidate):
+            if whole_words(text, span):
+                spans.setdefault((span.start, span.end), span)
+    return sorted(spans.values(), key=lambda span: span.start)
+
+
 def nearest(spans: list[Span], near: int | None) -> Span | None:
     """Of several places, the one starting closest to `near`; the first in the text without one."""
     if not spans:

@@ -15,8 +15,10 @@ from ...records import (
 from ..grounding import (
     FoldedText,
     find_all,
+    find_any_form,
     ground,
     nearest,
+    whole_words,
 )
 from ..normalize import (
     DSCA_NAME,
@@ -129,7 +131,7 @@ class Context:
         The model often writes "the United States" where the article has "U.S."."""
         if mention is None or not mention.strip():
             return None
-        span = ground(self.text, mention, near=near, folded=self.folded)
+        span = nearest([s for s in find_all(self.text, mention, self.folded) if whole_words(self.text, s)], near)
         if span is not None and not self.in_dateline(span):
             return span
         if span is not None:
@@ -166,6 +168,11 @@ class Context:
         again = self.ground_party(path, mention, near) if how is None else self.ground(path, mention, near, how)
         if again is not None and any(close_by(again, item, LINK_WINDOW) for item in items):
             return again
+        # Written in another form near the items: "The United States has offered Niger an ex-US Air
+        # Force WC-130H" for the model's "the United States", written so only paragraphs away.
+        other_form = nearest(find_any_form(self.text, mention, self.folded), near)
+        if other_form is not None and any(close_by(other_form, item, LINK_WINDOW) for item in items):
+            return other_form
         distance = min(abs(span.start - item.start) for item in items)
         self.warnings.append(
             f"dropped {path} {shown(span.text)}: written {distance:,} characters from the sale's items, "
