@@ -140,6 +140,14 @@ def test_an_item_of_no_known_kind_is_kept_when_its_status_writes_a_transfer() ->
     # The same words with a status that writes no transfer: no sale.
     answer.sales[0] = answer.sales[0].model_copy(update={"status": "announced"})
     assert assemble(Article(id="x", text=text), answer)[0] == []
+    # A transfer of things with no name ("weapons and military equipment"): no sale either.
+    text = "Slovakia announced the acquisition of weapons and military equipment from the Czech Republic."
+    vague = sale(
+        seller="the Czech Republic",
+        items=[ItemAnswer(name="weapons and military equipment", quantity=None)],
+        status="announced the acquisition",
+    )
+    assert assemble(Article(id="x", text=text), ArticleAnswer(sales=[vague]))[0] == []
 
 
 def test_direct_quote_and_reported_speech() -> None:

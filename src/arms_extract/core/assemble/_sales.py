@@ -24,7 +24,7 @@ from ..grounding import (
     ground_loosely,
     ground_prefix,
 )
-from ..listed_items import head_noun_end, same_model
+from ..listed_items import head_noun_end, is_named, same_model
 from ..normalize import (
     MAX_AMOUNT,
     MAX_QUANTITY,
@@ -158,10 +158,11 @@ class SaleBuilder(Origin, Direction):
             self.warnings.append(f"dropped {path}: {items[0].name!r} is a party to it, not a weapon")
             return None
         transfer_worded = status_span is not None and _TRANSFER_WORD.search(status_span.text) is not None
-        if not looks_military and value is None and stage is Stage.unknown and not transfer_worded:
+        named = any(is_named(item.name) for item in items)
+        if not looks_military and value is None and stage is Stage.unknown and not (transfer_worded and named):
             # Small models turn any event into a "sale" (a train attacked, a budget passed). Kept when
-            # its status writes a transfer: the "Leopard 2A4" and the "Sniper Advanced Targeting Pod"
-            # are of no kind the tables know.
+            # its status writes a transfer of a named thing: the "Leopard 2A4" and the "Sniper Advanced
+            # Targeting Pod" are of no kind the tables know; "weapons and military equipment" is no name.
             self.warnings.append(f"dropped {path}: no weapon, no price and no deal stage; not an arms sale")
             return None
         seller_id, seller_country = self.party(seller_span)
