@@ -361,6 +361,34 @@ def test_the_articles_own_conversion_to_dollars_is_kept_with_its_span() -> None:
     assert other.value is not None and (other.value.usd, other.value.usd_evidence) == (None, None)
 
 
+def test_a_price_given_with_its_conversion_is_read_as_the_amount_and_its_conversion() -> None:
+    """The model's value "634 billion won ($563 million)", whole: the won amount, and the dollars
+    as the article's own conversion (they had been lost)."""
+    text = "Hyundai Heavy Industries has bagged a 634 billion won ($563 million) order to build two frigates."
+    [sale] = assembled(
+        text, answer("Hyundai Heavy Industries", None, "frigates", value="634 billion won ($563 million)")
+    )[0]
+    assert sale.value is not None
+    assert (sale.value.amount, sale.value.currency, sale.value.usd) == (634e9, "KRW", 563e6)
+    assert (sale.value.evidence.text, sale.value.usd_evidence and sale.value.usd_evidence.text) == (
+        "634 billion won",
+        "$563 million",
+    )
+
+
+def test_a_price_in_the_wrong_currency_is_read_as_the_article_writes_it() -> None:
+    """The model wrote "$185 million" for "EUR185 million ($198.8 million)": the number is found, the
+    currency is the article's, with a warning; an amount written nowhere stays dropped."""
+    text = "Bolivia signed a EUR185 million ($198.8 million) contract with Thales covering 13 radar systems."
+    [sale], warnings = assembled(text, answer("Thales", "Bolivia", "radar systems", value="$185 million"))
+    assert sale.value is not None
+    assert (sale.value.amount, sale.value.currency, sale.value.usd) == (185e6, "EUR", 198.8e6)
+    assert any("'$185 million' is written 'EUR185 million'" in w for w in warnings)
+    [sale], warnings = assembled(text, answer("Thales", "Bolivia", "radar systems", value="$186 million"))
+    assert sale.value is None
+    assert any("'$186 million': not found" in w for w in warnings)
+
+
 def test_a_price_moved_next_to_its_items_keeps_no_conversion_from_where_it_was_first_found() -> None:
     """The model's value is found first near the buyer, then again near the items: what the first
     place converts to dollars is not evidence of this sale."""

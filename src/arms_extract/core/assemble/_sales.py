@@ -23,6 +23,7 @@ from ..grounding import (
     ground_item_name,
     ground_loosely,
     ground_prefix,
+    nearest,
 )
 from ..listed_items import head_noun_end, is_named, same_model
 from ..normalize import (
@@ -82,6 +83,24 @@ _TRANSFER_WORD = re.compile(
 )
 
 
+def _ground_amount(text: str, mention: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
+    """A price as written, else the amount the article writes with the same number in another
+    currency ("$185 million" for "EUR185 million ($198.8 million)"): the number is the model's,
+    the currency the article's."""
+    span = ground(text, mention, near=near, folded=folded)
+    if span is not None:
+        return span
+    wanted = parse_money(mention)
+    if wanted is None or not wanted.amount:
+        return None
+    same = []
+    for start, end in money_spans(text):
+        written = parse_money(text[start:end], text_before(text, start))
+        if written is not None and written.amount == wanted.amount:
+            same.append(Span(start=start, end=end, text=text[start:end]))
+    return nearest(same, near)
+
+
 def _date_mention(text: str, phrase: str, near: int | None = None, folded: FoldedText | None = None) -> Span | None:
     """A date as written, or its first words when the model added a year ("January 13, 2014")."""
     # A one-word date ("Monday", "2023", "yesterday") is grounded whole; a longer one by its first two words at least.
@@ -127,7 +146,7 @@ class SaleBuilder(Origin, Direction):
         seller_span = self.linked(f"{path}.seller", seller.mention, seller.span, item_names)
         buyer_span = self.linked(f"{path}.buyer", buyer.mention, buyer.span, item_names)
         if value is not None:
-            v_span = self.linked(f"{path}.value", answer.value, value.evidence, item_names, how=ground)
+            v_span = self.linked(f"{path}.value", answer.value, value.evidence, item_names, how=_ground_amount)
             if v_span is None:
                 value = None
             elif v_span != value.evidence:
@@ -336,14 +355,20 @@ class SaleBuilder(Origin, Direction):
     def sale_value(self, path: str, answer: SaleAnswer, anchor: int | None) -> tuple[Money | None, Span | None]:
         """(the price read as an amount of money, where the model's value is written); the amount is
         None, with a warning, when it cannot be read."""
-        v_span = self.ground(f"{path}.value", answer.value, anchor)
+        v_span = self.ground(f"{path}.value", answer.value, anchor, how=_ground_amount)
         if v_span is None:
             return None, None
+        if answer.value is not None and v_span.text != answer.value and not find_all(self.text, answer.value):
+            self.warnings.append(f"{path}.value {answer.value!r} is written {v_span.text!r} in the article")
         return self.money_at(path, v_span), v_span
 
     def money_at(self, path: str, v_span: Span) -> Money | None:
         """The amount written at `v_span`, with the article's own conversion to dollars beside it;
         None, with a warning, when it cannot be read."""
+        inside = money_spans(self.text, v_span.start, v_span.end)
+        if len(inside) == 2 and converted_amount(self.text, inside[0][1]) == inside[1]:
+            # "634 billion won ($563 million)" given whole: the amount, then its conversion after it.
+            v_span = self.span_of(inside[0])
         parsed_money = parse_money(v_span.text, text_before(self.text, v_span.start))
         if parsed_money is None:
             self.warnings.append(f"dropped {path}.value {v_span.text!r}: not an amount of money")
