@@ -5,11 +5,13 @@ India", "Lockheed Martin F-16V fighters").
 A transfer's supplier is the country of the company that produces the weapon; this is how SIPRI
 codes suppliers. The table holds large producers whose home country is one and undisputed
 (SIPRI Top 100 arms-producing companies and well-known exporters); groups owned across borders
-(Airbus, MBDA, KNDS, EuroSpike, Eurofighter, NHIndustries) are left out, since their country is
-a choice, not a fact; so are design bureaus whose name is also a model's ("Antonov An-26"), as
-an old airframe may come from any former owner, and names that are also a type or a word
-("Kalashnikov" rifles are made in many countries; "Indra" is also an exercise). A hit is always
-a span of the article: the maker's name as written.
+(Airbus, MBDA, KNDS, EuroSpike, Eurofighter, NHIndustries) are left out of it, since their
+country is a choice, not a fact (they are known as makers, with the countries that own them, in
+`_HOMES`: a state buys from them, and no other state sells what they make); so are design
+bureaus whose name is also a model's ("Antonov An-26"), as an old airframe may come from any
+former owner, and names that are also a type or a word ("Kalashnikov" rifles are made in many
+countries; "Indra" is also an exercise). A hit is always a span of the article: the maker's name
+as written.
 """
 
 from __future__ import annotations

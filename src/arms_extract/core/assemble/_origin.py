@@ -62,7 +62,9 @@ _PRODUCED = re.compile(
 
 # A weapon still being designed: "the co-development of a Joint New Air-to-Air Missile", "under development".
 _IN_DEVELOPMENT = re.compile(r"\b(?:co-?develop\w*|under development|in development|joint research)\b", re.I)
-# Words of a transfer: a sentence with one of them tells a deal, whatever else it tells.
+# Words of a transfer: a sentence with one of them tells a deal, whatever else it tells (broader than
+# the words a status needs to keep a sale of no known kind, _sales._TRANSFER_WORD: "exported",
+# "transfer" in a status kept more wrong sales than right ones on the samples).
 _TRANSFER = re.compile(
     r"\b(?:buy\w*|bought|purchas\w+|order\w*|sell\w*|sold|sales?|deliver\w*|acqui\w+|contract\w*|deals?|"
     r"export\w*|import\w*|suppl\w+|procure\w*|lease\w*|transfer\w*|receiv\w+|induct\w*)\b",
