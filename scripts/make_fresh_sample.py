@@ -18,10 +18,11 @@ until the end:
 
 A third sample (`--blind`: 60 more, in none of the three) was drawn in session 13, when rules
 had been written after looking at fresh articles over several sessions: it is measured live
-once, at the end, with nothing looked at before:
+once, at the end, with nothing looked at before, through an empty answer cache of its own (so
+that an earlier commit's code can score the same answers for the before/after):
 
-    arms-extract eval ../shared/eval/arms_deals_dev.jsonl --ids eval/blind_dev_ids.txt \\
-        --no-baseline --no-cache --out out/blind-dev
+    ARMS_EXTRACT_CACHE_DIR=/tmp/blindcache arms-extract eval ../shared/eval/arms_deals_dev.jsonl \\
+        --ids eval/blind_dev_ids.txt --no-baseline --out out/blind-dev
 
 The 20 PolNeAR articles held apart from rule-writing need no model (claims come from the
 grammar): python scripts/score_attributions.py --held.
