@@ -80,13 +80,15 @@ _ONE_NAMED = re.compile(
     re.IGNORECASE,
 )
 
+# A head noun of a weapon's name, in the singular or the plural.
+_EITHER_HEAD = r"(?:" + _HEAD + "|" + _SINGULAR_HEAD + r"|systems?)"
 # Any head noun, one or more, inside a name.
-_ANY_HEAD = re.compile(r"\b(?:" + _HEAD + "|" + _SINGULAR_HEAD + r"|systems?)\b", re.IGNORECASE)
+_ANY_HEAD = re.compile(r"\b" + _EITHER_HEAD + r"\b", re.IGNORECASE)
 # Up to two describing words, then a head noun, right after a name: "Attack class| submarine",
 # "S-400| air defense system"; not across a joiner or a verb ("Patriot| and other missiles").
 _HEAD_AFTER = re.compile(
     r"(?:\s+(?!(?:and|or|of|to|for|from|with|in|on|the|is|are|was|were|has|have|had|will|would|as|at|by|than)\b)"
-    r"(?-i:[a-z][\w-]*)){0,2}?\s+(?:" + _HEAD + "|" + _SINGULAR_HEAD + r"|systems?)\b",
+    r"(?-i:[a-z][\w-]*)){0,2}?\s+" + _EITHER_HEAD + r"\b",
     re.IGNORECASE,
 )
 

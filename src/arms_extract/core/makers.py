@@ -121,7 +121,7 @@ _MULTINATIONAL = re.compile(r"(?<![\w-])(" + "|".join(_HOMES) + r")(?![\w-])")
 
 def is_maker(phrase: str) -> bool:
     """Whether `phrase` names an arms maker, of one country or of several."""
-    return _PATTERN.search(phrase) is not None or multinational_in(phrase)
+    return bool(maker_homes_in(phrase))
 
 
 def multinational_in(phrase: str) -> bool:
