@@ -112,3 +112,8 @@ def test_any_form_finds_every_place_as_whole_words() -> None:
     for span in found:
         check(text, span)
     assert find_any_form(text, "the US") == []
+    # An exact match inside a word is no place either.
+    assert (
+        find_any_form("Israeli drones, said Israel.", "Israel")
+        == find_all("Israeli drones, said Israel.", "Israel")[1:]
+    )

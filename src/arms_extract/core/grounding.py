@@ -132,11 +132,11 @@ def find_any_form(text: str, mention: str, folded: FoldedText | None = None) -> 
     if not mention or not mention.strip():
         return []
     folded = folded or FoldedText.of(text)
-    spans = {(span.start, span.end): span for span in _exact_matches(text, mention)}
+    found = list(_exact_matches(text, mention))
     for candidate in _query_variants(mention):
-        for span in _folded_matches(text, folded, candidate):
-            if whole_words(text, span):
-                spans.setdefault((span.start, span.end), span)
+        found += _folded_matches(text, folded, candidate)
+    # Exact matches too may lie inside a word ("Israel" in "Israeli").
+    spans = {(span.start, span.end): span for span in found if whole_words(text, span)}
     return sorted(spans.values(), key=lambda span: span.start)
 
 
