@@ -24,6 +24,13 @@ that an earlier commit's code can score the same answers for the before/after):
     ARMS_EXTRACT_CACHE_DIR=/tmp/blindcache arms-extract eval ../shared/eval/arms_deals_dev.jsonl \\
         --ids eval/blind_dev_ids.txt --no-baseline --out out/blind-dev
 
+A fourth (`--blind2`: 60 more, in none of the four) was drawn in session 14, because session 13
+read the first blind sample's price misses: its answers were recorded live at the start of the
+session, before any change, through a cache of its own, and its figures read only at the end:
+
+    ARMS_EXTRACT_CACHE_DIR=/tmp/blind2cache arms-extract eval ../shared/eval/arms_deals_dev.jsonl \\
+        --ids eval/blind2_dev_ids.txt --no-baseline --out out/blind2-dev
+
 The 20 PolNeAR articles held apart from rule-writing need no model (claims come from the
 grammar): python scripts/score_attributions.py --held.
 """
@@ -49,11 +56,17 @@ def read_ids(name: str) -> set[str]:
     return set((ROOT / "eval" / name).read_text(encoding="utf-8").split("\n"))
 
 
-def main(source: Path, work: bool = False, blind: bool = False) -> None:
+def main(source: Path, work: bool = False, blind: bool = False, blind2: bool = False) -> None:
     fixed = read_ids("dev_ids.txt")
     # An id with white space at either end cannot be written one per line (the reader strips lines).
     golds = load_gold(source / "arms_deals_dev.jsonl")
     candidates = sorted(g.id for g in golds if len(g.text) <= MAX_CHARS and g.id == g.id.strip())
+    if blind2:
+        seen = fixed | read_ids("fresh_dev_ids.txt") | read_ids("work_dev_ids.txt") | read_ids("blind_dev_ids.txt")
+        sample = random.Random(SEED + 3).sample([i for i in candidates if i not in seen], SIZE)
+        (ROOT / "eval" / "blind2_dev_ids.txt").write_text("\n".join(sample) + "\n", encoding="utf-8")
+        print(f"{len(sample)} short dev articles in none of the other samples -> eval/blind2_dev_ids.txt")
+        return
     if blind:
         seen = fixed | read_ids("fresh_dev_ids.txt") | read_ids("work_dev_ids.txt")
         sample = random.Random(SEED + 2).sample([i for i in candidates if i not in seen], SIZE)
@@ -72,5 +85,7 @@ def main(source: Path, work: bool = False, blind: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a not in ("--work", "--blind")]
-    main(Path(args[0] if args else "../shared/eval"), work="--work" in sys.argv[1:], blind="--blind" in sys.argv[1:])
+    flags = ("--work", "--blind", "--blind2")
+    args = [a for a in sys.argv[1:] if a not in flags]
+    work, blind, blind2 = (flag in sys.argv[1:] for flag in flags)
+    main(Path(args[0] if args else "../shared/eval"), work=work, blind=blind, blind2=blind2)
