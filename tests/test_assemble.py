@@ -278,6 +278,21 @@ def test_a_mirror_with_no_wording_either_way_keeps_the_first() -> None:
     assert any("dropped sale-2: sale-1 with seller and buyer swapped" in w for w in warnings)
 
 
+def test_a_sale_to_a_country_written_after_a_long_object_is_not_turned_round() -> None:
+    """From a dev article: 100 characters (with a price in decimals) between "sell" and "to Canada",
+    and Germany written as a buyer elsewhere, of something else."""
+    text = (
+        "BERLIN \u2014 Germany is looking to sell a secondhand surveillance drone that has cost the country "
+        "more than 700 million euros ($823.5 million) to Canada. Germany ordered the Global Hawk variant in 2000."
+    )
+    answer = one_answer(
+        sale(seller="Germany", buyer="Canada", items=[ItemAnswer(name="surveillance drone", quantity=None)])
+    )
+    (kept,), _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert (kept.seller_country, kept.buyer_country) == ("DEU", "CAN")
+    assert not any("swapped" in w for w in warnings)
+
+
 def test_the_word_us_is_not_the_united_states_in_direction_cues() -> None:
     text = "U.S. firms may sell F-16 jets, an Indian official told us, and deliveries to us could start soon."
     answer = one_answer(sale(seller="U.S.", buyer="Indian", items=[ItemAnswer(name="F-16 jets", quantity=None)]))

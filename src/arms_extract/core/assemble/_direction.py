@@ -20,10 +20,13 @@ FROM_COUNTRY = re.compile(
 )
 
 # "presented the vessel to", "handed over to", "gifted to": a transfer without a price is still one.
+# What is sold may be long ("sell a secondhand surveillance drone that has cost the country more
+# than 700 million euros ($823 million) to Canada"): up to 160 characters of one sentence, where
+# a decimal point is no full stop.
 SELLING_TO = (
     r"\b(?:sales?|sells?|selling|sold|transfer\w*|deliver\w*|export\w*|supplie[sd]|supplying|"
     r"present(?:s|ed|ing)?|hand(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?over|gift(?:s|ed|ing)?|donat\w*)"
-    r"\b[^.]{0,80}?\bto\s+(?:the\s+)?"
+    r"\b(?:[^.]|\.(?=\d)){0,160}?\bto\s+(?:the\s+)?"
 )
 
 
