@@ -25,6 +25,11 @@ from .answers import answer, assembled
         ("a Saab unit", None),  # the maker's name must begin it
         ("Kalashnikov", None),  # a rifle type made in many countries, unlike the "Kalashnikov Concern"
         ("Kalashnikov Concern", "RUS"),
+        ("Finmeccanica-Alenia Aermacchi", "ITA"),  # two makers joined by a hyphen
+        ("Saab-340", None),  # a model, not the maker
+        ("Lenco Industries, Inc.", "USA"),
+        ("Leonardo DRS", "USA"),  # the longer name wins: the American arm
+        ("BAE Systems H\u00e4gglunds", "SWE"),  # where it is made, as SIPRI codes suppliers
     ],
 )
 def test_a_makers_country(name: str, country: str | None) -> None:
