@@ -24,6 +24,14 @@ CASES = [
     ("Poland signed a contract with the company (LOTN) on Monday.", "LOTN", None),
     ("to purchase Spike missiles from EuroSpike GmbH.", "EuroSpike GmbH", None),
     ("Israel said. Lockheed Martin will build them.", "Lockheed Martin", None),
+    # The acronym in brackets before the apposition; the headline above the name is no part of it.
+    (
+        "German firm receives contract to configure Pakistani ATR-72s\n\nRheinland Air Service (RAS), a German "
+        "firm specializing in airliner maintenance, was awarded a contract by the Pakistan Navy.",
+        "Rheinland Air Service",
+        "DEU",
+    ),
+    ("Orders for Polish Black Hawks\n\nLockheed Martin will build them.", "Lockheed Martin", None),
 ]
 
 

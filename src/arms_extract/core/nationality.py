@@ -27,7 +27,8 @@ _BETWEEN = frozenset(
     """.split()
 )
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'\u2019-]*|[(),;:.!?\"]")
-_APPOSITION = re.compile(r"^\s*,\s+(?:an?|the)\s+((?:[\w'\u2019-]+\s+){0,3}?)([A-Z][\w-]+)")
+# "Rheinland Air Service (RAS), a German firm": the acronym in brackets may stand before the comma.
+_APPOSITION = re.compile(r"^(?:\s*\([^()]{1,20}\)|\))?\s*,\s+(?:an?|the)\s+((?:[\w'\u2019-]+\s+){0,3}?)([A-Z][\w-]+)")
 _LOOK_BACK = 120  # characters before a mention; about a dozen words
 _MAX_STEPS = 8
 
@@ -44,7 +45,9 @@ def _country_of_word(word: str) -> str | None | bool:
 
 
 def _country_before(text: str, mention: Span) -> str | None:
-    tokens = _TOKEN.findall(text[max(0, mention.start - _LOOK_BACK) : mention.start])
+    before = text[max(0, mention.start - _LOOK_BACK) : mention.start]
+    # Not across a line break: a headline ("... configure Pakistani ATR-72s") is no part of the name.
+    tokens = _TOKEN.findall(before[before.rfind("\n") + 1 :])
     # An acronym in brackets follows the full name, whose words may be in any case:
     # "the Slovak company Letecké opravovne Trenčín (LOTN)".
     bracketed = bool(tokens) and tokens[-1] == "("
