@@ -969,7 +969,9 @@ def is_associated(name: str) -> bool:
 _NOT_MATERIEL = re.compile(
     r"\b(funds?|funding|financing|finance|budgets?|appropriations?|programs|programmes|aid|treaty|accord|"
     r"parity|law enforcement|loans?|grants?|website|memorandum|initiative|relations|talks|cooperation|"
-    r"partnership|strategy|policy|(?:estimated|total) costs?)\b",
+    r"partnership|strategy|policy|(?:estimated|total) costs?|"
+    # Works and money of a civil kind ("Gwadar port", "$500 million to develop the port of Chabahar").
+    r"(?:sea)?ports?|harbou?rs?|railways?|pipelines?|power (?:plants?|stations?)|investments?)\b",
     re.I,
 )
 # Arms for civilians are no military transfer (SIPRI leaves them out): "hunting and sporting guns".
