@@ -33,6 +33,9 @@ def test_exact_match_gives_offsets() -> None:
         ("\u201cThis proposed sale\u201d, it said", '"This proposed sale"', "\u201cThis proposed sale\u201d"),
         ("in the Asia\u2013Pacific region.", "Asia-Pacific region.", "Asia\u2013Pacific region."),
         ("the deal was approved.", "the deal was approved", "the deal was approved"),
+        # Initials the model spaced out ("U. S." for "U.S."), and the other way round.
+        ("The U.S. Army has awarded Olin Corp. a contract", "the U. S. Army", "The U.S. Army"),
+        ("a letter from J. R. Smith arrived", "J.R. Smith", "J. R. Smith"),
     ],
 )
 def test_case_whitespace_and_quote_variants(text: str, mention: str, expected: str) -> None:

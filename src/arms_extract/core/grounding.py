@@ -51,7 +51,7 @@ class FoldedText:
         previous_space = True
         for index, char in enumerate(text):
             if char.isspace():
-                if previous_space:
+                if previous_space or _between_initials(text, index):
                     continue
                 out.append(" ")
                 origin.append(index)
@@ -62,6 +62,19 @@ class FoldedText:
                 out.append(folded_char)
                 origin.append(index)
         return cls("".join(out), origin)
+
+
+def _between_initials(text: str, index: int) -> bool:
+    """A space between two initials ("U. S." as a model copies "U.S."): folded away on both sides."""
+    return (
+        index >= 2
+        and text[index - 1] == "."
+        and text[index - 2].isalpha()
+        and (index == 2 or not text[index - 3].isalpha())
+        and index + 2 < len(text)
+        and text[index + 1].isalpha()
+        and text[index + 2] == "."
+    )
 
 
 def _fold_char(char: str) -> str:
