@@ -43,6 +43,8 @@ def _parts(text: str) -> list[tuple[str | None, str, str, bool]]:
         ),
         ("Murphy told me he was unprepared.", ("Murphy", "told", "he was unprepared", False)),
         ('"Is it? Really?" Bush said.', ("Bush", "said", "Is it? Really?", True)),
+        # An auxiliary is a whole word: the "is" of "This" is none ("Th" was the speaker).
+        ("This is said in the company's statement.", ("This", "said", "in the company's statement", False)),
     ],
 )
 def test_each_shape_of_attribution_is_found_with_its_parts(text: str, expected: tuple) -> None:

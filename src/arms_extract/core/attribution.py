@@ -29,7 +29,7 @@ _OPEN = "\u201c\u00ab"
 _CLOSE = "\u201d\u00bb"
 # Words between a speaker and the verb: "has long said", "also told", "did not say".
 _AUX = (
-    r"(?:(?:has|have|had|also|later|previously|again|repeatedly|recently|once|reportedly|publicly|privately|"
+    r"(?:\b(?:has|have|had|also|later|previously|again|repeatedly|recently|once|reportedly|publicly|privately|"
     r"then|would|will|did|does|do|not|never|just|often|long|has\s+been|had\s+been|is|are|was|were)\s+)*"
 )
 _CUE = re.compile(r"\b(?:" + "|".join(sorted(CUE_FORMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
