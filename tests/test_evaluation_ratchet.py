@@ -79,3 +79,13 @@ def test_nothing_invented(runs, name: str) -> None:  # type: ignore[no-untyped-d
     grounding = runs(name).metrics()["systems"]["pipeline"]["grounding"]
     assert grounding["values"] > 0
     assert grounding["invented"] == 0
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_question_about_a_seller_was_answered(runs, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A question missing from the recording fails where it is asked and the article goes on
+    without its answer: here it fails loudly (record it with --record-mode=new_episodes)."""
+    cost = runs(name).metrics()["systems"]["pipeline"]["cost"]
+    assert cost["questions_failed"] == 0
+    if name == "dev":
+        assert cost["questions_per_article"] > 0

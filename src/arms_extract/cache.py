@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from ._paths import cache_dir
 from .core.answer import ArticleAnswer
 from .core.prompts import prompt_version
@@ -124,7 +126,9 @@ class AnswerCache:
         if notice not in self.notices:
             self.notices.append(notice)
 
-    def get(self, key: str) -> tuple[ArticleAnswer, Usage, list[str]] | None:
+    def get(self, key: str, answer_type: type[BaseModel] = ArticleAnswer) -> tuple[BaseModel, Usage, list[str]] | None:
+        """The answer stored under `key`, read as `answer_type` (an article's sales, or the answer to
+        a question about one of them), its usage and warnings; None when there is none."""
         if self._db is None:
             return None
         try:
@@ -134,7 +138,7 @@ class AnswerCache:
                 return None
             answer, usage, warnings = row
             return (
-                ArticleAnswer.model_validate_json(answer),
+                answer_type.model_validate_json(answer),
                 Usage.model_validate_json(usage),
                 json.loads(warnings),
             )
@@ -144,7 +148,7 @@ class AnswerCache:
             pass
         return None
 
-    def put(self, key: str, answer: ArticleAnswer, usage: Usage, warnings: list[str]) -> None:
+    def put(self, key: str, answer: BaseModel, usage: Usage, warnings: list[str]) -> None:
         if self._db is None or not self._writable:
             return
         try:

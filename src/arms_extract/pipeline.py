@@ -26,10 +26,11 @@ from .backends._attempt import _Attempt, _CallLog, _combine, _salvage, api_failu
 from .backends.backend import Backend, backend_for
 from .backends.llm import BackendSettings, make_async_client, make_client
 from .backends.local_model import EmbeddedServer
-from .backends.planner import plan_requests
+from .backends.planner import plan_requests, question_call
 from .cache import AnswerCache, request_key
-from .core.answer import grounded_in
-from .core.assemble import assemble
+from .core.answer import ArticleAnswer, grounded_in
+from .core.assemble import assemble, is_notice
+from .core.followup import SellerAnswer, SellerQuestion, seller_questions, with_sellers
 from .core.prompts import prompt_version
 from .records import Article, Extraction, Provenance, Usage
 
@@ -57,7 +58,7 @@ def finish_extraction(
     """The model's answers (one per chunk) to grounded, normalised records with their provenance."""
     attempt = _combine(attempts)
     try:
-        sales, claims, actors, warnings = assemble(article, attempt.answer)
+        sales, claims, actors, warnings = assemble(article, attempt.answer, attempt.listed_sellers)
     except Exception as exc:  # a defect of ours must fail this article, never the caller's batch
         raise ExtractionFailed(f"assembling the records failed: {one_line(exc)}", attempt.usage) from exc
     provenance = Provenance(
@@ -115,12 +116,14 @@ class _ExtractorBase:
         """(chunk text, call) per chunk, sized to the embedded server's context when there is one."""
         return plan_requests(article, settings, self.backend.n_ctx)
 
-    def _cached(self, request: dict[str, Any]) -> tuple[str | None, _Attempt | None]:
+    def _cached(
+        self, request: dict[str, Any], answer_type: type[Any] = ArticleAnswer
+    ) -> tuple[str | None, _Attempt | None]:
         """(cache key, cached attempt or None); no key when there is no cache."""
         if self.cache is None:
             return None, None
         key = request_key(request, self._cache_scope(), reask_ungrounded=self.settings.reask_ungrounded)
-        hit = None if self.refresh else self.cache.get(key)
+        hit = None if self.refresh else self.cache.get(key, answer_type)
         if hit is None:
             return key, None
         answer, usage, warnings = hit
@@ -138,6 +141,42 @@ class _ExtractorBase:
         """Grounded validation, under which instructor re-asks for a value the article does not hold;
         or lenient validation, which leaves such a value to assembly to drop with a warning."""
         return grounded_in(text) if self.settings.reask_ungrounded else nullcontext()
+
+    def _questions(
+        self, article: Article, requests: list[tuple[str, dict[str, Any]]], attempts: list[_Attempt]
+    ) -> list[SellerQuestion]:
+        """Questions about the sales that came out without a seller (core/followup.py): for an
+        article read in one request, and not a DSCA notice (which states its seller)."""
+        if not self.settings.ask_sellers or len(requests) != 1 or is_notice(article.text):
+            return []
+        answer = attempts[0].answer
+        try:
+            sales, _, actors, _ = assemble(article, answer)
+        except Exception:  # a defect of ours: finishing the extraction reports it
+            return []
+        return seller_questions(answer, sales, {actor.id: actor for actor in actors})
+
+    @staticmethod
+    def _answered(attempt: _Attempt, replies: list[tuple[SellerQuestion, _Attempt | ExtractionFailed]]) -> _Attempt:
+        """The article's answer with the sellers the questions found, and what they cost."""
+        found: dict[int, tuple[str, str | None]] = {}
+        listed: dict[int, str] = {}
+        usage, warnings, cached = attempt.usage, list(attempt.warnings), attempt.cached
+        for question, reply in replies:
+            if isinstance(reply, ExtractionFailed):
+                usage, cached = usage + (reply.usage or Usage()), False
+                warnings.append(f"{question.where}: the question about it failed: {reply}")
+                continue
+            usage, cached = usage + reply.usage, cached and reply.cached
+            seller = getattr(reply.answer, "seller", None)
+            if seller is not None and question.index is not None:
+                found[question.index] = (seller, question.buyer)
+            elif seller is not None and question.listed_at is not None:
+                listed[question.listed_at] = seller
+            given = repr(seller) if seller is not None else "none given"
+            warnings.append(f"{question.where} asked again: {given}")
+        answer = with_sellers(attempt.answer, found)
+        return _Attempt(answer, usage, warnings, cached, listed_sellers={**attempt.listed_sellers, **listed})
 
     def _store(self, key: str | None, attempt: _Attempt) -> _Attempt:
         if key is not None and self.cache is not None:
@@ -198,6 +237,11 @@ class Extractor(_ExtractorBase):
                 raise
             spent = failed.usage or Usage()
             attempts = self._with_spent(self._attempts(requests, spent), spent)
+        questions = self._questions(article, requests, attempts)
+        if questions:
+            text = requests[0][0]
+            replies = [(question, self._ask(text, question, settings)) for question in questions]
+            attempts = [self._answered(attempts[0], replies)]
         return self._finish(article, attempts, settings, started)
 
     def _attempts(self, requests: list[tuple[str, dict[str, Any]]], spent: Usage) -> list[_Attempt]:
@@ -209,8 +253,14 @@ class Extractor(_ExtractorBase):
             raise self._charged(failed, done, spent) from None
         return done
 
-    def _call(self, text: str, request: dict[str, Any]) -> _Attempt:
-        key, hit = self._cached(request)
+    def _ask(self, text: str, question: SellerQuestion, settings: BackendSettings) -> _Attempt | ExtractionFailed:
+        try:
+            return self._call(text, question_call(text, question.text, settings), SellerAnswer)
+        except ExtractionFailed as failed:
+            return failed
+
+    def _call(self, text: str, request: dict[str, Any], answer_type: type[Any] = ArticleAnswer) -> _Attempt:
+        key, hit = self._cached(request, answer_type)
         if hit is not None:
             return hit
         # Only a cache miss needs the backend: a cached batch never starts the embedded server.
@@ -220,7 +270,7 @@ class Extractor(_ExtractorBase):
             with self._validated_in(text):  # salvage, below, reads the last answer leniently
                 answer = client.create(**request, hooks=log)
         except InstructorRetryException as error:
-            return self._store(key, _salvage(error, log))
+            return self._store(key, _salvage(error, log, answer_type))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise api_failure(error, log.usage()) from None
         return self._store(key, _Attempt(answer, log.usage(), log.notes))
@@ -261,6 +311,11 @@ class AsyncExtractor(_ExtractorBase):
                 raise
             spent = failed.usage or Usage()
             attempts = self._with_spent(await self._attempts(requests, spent), spent)
+        questions = await asyncio.to_thread(self._questions, article, requests, attempts)
+        if questions:
+            text = requests[0][0]
+            replies = [(question, await self._ask(text, question, settings)) for question in questions]
+            attempts = [self._answered(attempts[0], replies)]
         # Grounding a long answer takes CPU time: in a thread, the other articles' requests go on.
         return await asyncio.to_thread(self._finish, article, attempts, settings, started)
 
@@ -284,8 +339,14 @@ class AsyncExtractor(_ExtractorBase):
             self._client = make_async_client(settings)
             self._client_url = settings.base_url
 
-    async def _call(self, text: str, request: dict[str, Any]) -> _Attempt:
-        key, hit = self._cached(request)
+    async def _ask(self, text: str, question: SellerQuestion, settings: BackendSettings) -> _Attempt | ExtractionFailed:
+        try:
+            return await self._call(text, question_call(text, question.text, settings), SellerAnswer)
+        except ExtractionFailed as failed:
+            return failed
+
+    async def _call(self, text: str, request: dict[str, Any], answer_type: type[Any] = ArticleAnswer) -> _Attempt:
+        key, hit = self._cached(request, answer_type)
         if hit is not None:
             return hit
         # Only the embedded server may need starting (in a thread: it takes seconds); a server's
@@ -297,7 +358,7 @@ class AsyncExtractor(_ExtractorBase):
             with self._validated_in(text):
                 answer = await self._client.create(**request, hooks=log)
         except InstructorRetryException as error:
-            return self._store(key, _salvage(error, log))
+            return self._store(key, _salvage(error, log, answer_type))
         except (openai.APIError, httpx.HTTPError, IncompleteOutputException) as error:
             raise api_failure(error, log.usage()) from None
         return self._store(key, _Attempt(answer, log.usage(), log.notes))

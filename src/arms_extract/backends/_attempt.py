@@ -30,10 +30,13 @@ MAX_TOKENS_PER_ANSWER = 10_000_000
 class _Attempt:
     """What one article's model call produced, before assembly."""
 
-    answer: ArticleAnswer
+    answer: ArticleAnswer  # or, for a question about one sale, its answer (core/followup.py)
     usage: Usage
     warnings: list[str] = field(default_factory=list)
     cached: bool = False
+    # Sellers the model named when asked about a sale code built from a list (core/followup.py),
+    # by where its first weapon is written.
+    listed_sellers: dict[int, str] = field(default_factory=dict)
 
 
 class _CallLog(Hooks):
@@ -86,7 +89,7 @@ class _CallLog(Hooks):
         )
 
 
-def _salvage(error: InstructorRetryException, log: _CallLog) -> _Attempt:
+def _salvage(error: InstructorRetryException, log: _CallLog, answer_type: type[Any] = ArticleAnswer) -> _Attempt:
     """Re-asks ran out: keep the last answer's grounded parts, or fail if it is not even JSON."""
     cause = error.__cause__
     if isinstance(cause, IncompleteOutputException):
@@ -96,7 +99,7 @@ def _salvage(error: InstructorRetryException, log: _CallLog) -> _Attempt:
     attempts = error.n_attempts
     content = error.last_completion.choices[0].message.content or ""
     try:
-        answer = ArticleAnswer.model_validate_json(content)
+        answer = answer_type.model_validate_json(content)
     except ValidationError as invalid:
         raise ExtractionFailed(
             f"the model's answer was not valid JSON of the schema after {attempts} attempts: "

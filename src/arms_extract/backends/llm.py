@@ -55,6 +55,9 @@ class BackendSettings:
     # answer (not JSON, not the schema) is re-asked either way. Off: on the fixed subset such re-asks
     # were 18 of 58 requests (10.5 of 45.4 s per article) and no metric rose with them (README).
     reask_ungrounded: bool = False
+    # Ask the model again, one short question each, for the seller of a sale that came out without
+    # one (core/followup.py). On: it answers about one sale better than in the whole list.
+    ask_sellers: bool = True
     max_completion_tokens: int = 2048
     chunk_chars: int | None = None  # None: the embedded model's context, else 24,000
     embedded_slots: int = 1  # parallel sequences in the embedded server (measured: see README)

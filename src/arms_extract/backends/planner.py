@@ -15,13 +15,15 @@ from instructor.v2.core.function_calls import response_schema
 from .._errors import ExtractionFailed
 from ..core.answer import ArticleAnswer
 from ..core.chunking import split
-from ..core.prompts import extraction_messages
+from ..core.followup import SellerAnswer
+from ..core.prompts import extraction_messages, question_messages
 from ..records import Article
 from .llm import BackendSettings
 
 # instructor wraps a plain model in a new class on every call, which piles up classes and
 # their schemas without end; wrapped once here, it is used as it is.
 RESPONSE_MODEL = response_schema(ArticleAnswer)
+QUESTION_MODEL = response_schema(SellerAnswer)  # wrapped once too: a question's answer is one name
 
 DEFAULT_CHUNK_CHARS = 24_000  # for servers whose context we cannot see; BackendSettings.chunk_chars overrides
 SYSTEM_PROMPT_TOKENS = 1000  # the instructions and example, measured at about 900
@@ -65,6 +67,20 @@ def extraction_call(text: str, settings: BackendSettings) -> dict[str, Any]:
         settings,
         max_retries=settings.max_reasks,
         max_tokens=settings.max_completion_tokens,
+    )
+
+
+QUESTION_MAX_TOKENS = 60  # a name, or null
+
+
+def question_call(text: str, question: str, settings: BackendSettings) -> dict[str, Any]:
+    """instructor's `create` arguments for a question about one sale of `text` (core/followup.py)."""
+    return model_call(
+        question_messages(text, question),
+        QUESTION_MODEL,
+        settings,
+        max_retries=settings.max_reasks,
+        max_tokens=QUESTION_MAX_TOKENS,
     )
 
 

@@ -84,6 +84,16 @@ _OPTIONS: dict[str, tuple[Any, Any]] = {
     "reask_ungrounded": (ReaskUngrounded, BackendSettings.reask_ungrounded),
 }
 
+AskSellers = Annotated[
+    bool,
+    typer.Option(
+        "--ask-sellers/--no-ask-sellers",
+        help="Ask the model again, one short question each, who sells what a sale without a seller "
+        "is made of (a second or two per question: the article is read once).",
+    ),
+]
+_OPTIONS["ask_sellers"] = (AskSellers, BackendSettings.ask_sellers)
+
 
 def with_backend(command: Callable[..., None]) -> Callable[..., None]:
     """A command taking `settings: BackendSettings`, offered on the command line as the options above."""

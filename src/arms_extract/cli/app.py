@@ -483,7 +483,10 @@ def batch_prepare(
     out: Annotated[Path, typer.Option("--out", help="The request file to write (JSONL).")],
     model: Model = None,
 ) -> None:
-    """Write one chat-completions request per article chunk, and the articles beside them."""
+    """Write one chat-completions request per article chunk, and the articles beside them.
+
+    Only those requests: the questions `run` asks after them about a sale without a seller are
+    not in a batch file, so such a sale keeps no seller when collected."""
     from ..batch.batchfile import prepare, sidecar_path
 
     err = Console(stderr=True, soft_wrap=True)

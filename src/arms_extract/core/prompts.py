@@ -55,3 +55,11 @@ def extraction_messages(text: str) -> list[dict[str, str]]:
         {"role": "system", "content": render("system.jinja")},
         {"role": "user", "content": render("user.jinja", text=shown)},
     ]
+
+
+def question_messages(text: str, question: str) -> list[dict[str, str]]:
+    """The extraction's messages with a question after the article: the server reuses the
+    instructions and the article it has just read (a prompt prefix) and reads only the question."""
+    messages = extraction_messages(text)
+    messages[-1] = {**messages[-1], "content": messages[-1]["content"] + "\n\n" + question}
+    return messages

@@ -85,8 +85,9 @@ def _table(metrics: dict[str, Any]) -> list[str]:
     )
     for key, label in (("seconds_per_article", "seconds / article"), ("prompt_tokens_per_article",
                        "prompt tokens / article"), ("completion_tokens_per_article", "completion tokens / article"),
-                       ("reasks_per_article", "re-asks / article")):  # fmt: skip
-        lines.append(f"| {label} | " + " | ".join(str(systems[n]["cost"][key]) for n in names) + " | |")
+                       ("reasks_per_article", "re-asks / article"),
+                       ("questions_per_article", "seller questions / article")):  # fmt: skip
+        lines.append(f"| {label} | " + " | ".join(str(systems[n]["cost"].get(key, "-")) for n in names) + " | |")
     if any(systems[n]["main_deal"]["coded"] for n in names):
         cells = [f"{systems[n]['main_deal']['both_right']}/{systems[n]['main_deal']['coded']}" for n in names]
         lines.append("| main deal (file-name codes), both parties right | " + " | ".join(cells) + " | 0.85 |")

@@ -52,6 +52,8 @@ class SystemArticle:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     reasks: int = 0
+    questions: int = 0  # questions back to the model about a sale's seller (core/followup.py)
+    questions_failed: int = 0  # of those, the ones no answer came for (in a replay: not recorded)
     claims: list[PredictedClaim] = field(default_factory=list)
     actor_mentions: list[tuple[int, int]] = field(default_factory=list)  # every mention of every actor
     actors: int = 0
@@ -134,6 +136,11 @@ def sale_tag_spans(extraction: Extraction, sale: Sale) -> list[tuple[str, int, i
     return found
 
 
+# The warnings the pipeline writes for each question about a sale's seller (pipeline._answered).
+_ASKED = re.compile(r"\.seller asked again: .*$")
+_QUESTION_FAILED = ".seller: the question about it failed: "
+
+
 def from_extraction(extraction: Extraction) -> SystemArticle:
     text = extraction.article.text
     usage = extraction.provenance.usage
@@ -143,6 +150,8 @@ def from_extraction(extraction: Extraction) -> SystemArticle:
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
         reasks=usage.reasks,
+        questions=sum(1 for w in extraction.warnings if _ASKED.search(w) or _QUESTION_FAILED in w),
+        questions_failed=sum(1 for w in extraction.warnings if _QUESTION_FAILED in w),
     )
     spans: dict[str, list[tuple[int, int]]] = {tag: [] for tag in TOKEN_TAGS}
 
@@ -288,6 +297,7 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
     tokens = {tag: Counts() for tag in TOKEN_TAGS}
     token_articles = 0
     grounded = invented = unspanned = failures = reasks = prompt = completion = unreadable = 0
+    questions = questions_failed = 0
     seconds = 0.0
     errors: list[dict[str, str]] = []
     claims = ClaimCounts()
@@ -341,6 +351,8 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
         unspanned += answer.unspanned
         seconds += answer.seconds
         reasks += answer.reasks
+        questions += answer.questions
+        questions_failed += answer.questions_failed
         prompt += answer.prompt_tokens
         completion += answer.completion_tokens
     n = len(golds) or 1
@@ -379,6 +391,8 @@ def score(golds: list[GoldArticle], answers: dict[str, SystemArticle]) -> dict[s
             "prompt_tokens_per_article": round(prompt / n, 1),
             "completion_tokens_per_article": round(completion / n, 1),
             "reasks_per_article": round(reasks / n, 3),
+            "questions_per_article": round(questions / n, 3),
+            "questions_failed": questions_failed,
         },
         "main_deal": main_deal.scores(),
         "actors": {

@@ -9,6 +9,8 @@ way a sale goes), `_origin` (where its weapons come from), `_sales`, `_listed`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ...records import Actor, Article, Claim, Sale, Span
 from ..answer import ArticleAnswer
 from ..attribution import find_attributions
@@ -21,16 +23,27 @@ from ._direction import without_mirrors
 from ._listed import ListedSales
 from ._sales import distinct, merge_fragments, one_sale_per_notice, sale_key
 
-__all__ = ["assemble", "merge_fragments", "no_sale_reason", "one_sale_per_notice"]
+__all__ = ["assemble", "is_notice", "merge_fragments", "no_sale_reason", "one_sale_per_notice"]
+
+
+def is_notice(text: str) -> bool:
+    """Whether `text` is a DSCA notice, which states its one sale's seller and buyer."""
+    return dsca_agency(text) is not None
 
 
 class _Assembler(ListedSales, ClaimBuilder):
     """Every step, on one context."""
 
 
-def assemble(article: Article, answer: ArticleAnswer) -> tuple[list[Sale], list[Claim], list[Actor], list[str]]:
-    """Grounded, normalised sales, claims and actors, plus a warning for each dropped mention."""
+def assemble(
+    article: Article, answer: ArticleAnswer, listed_sellers: Mapping[int, str] | None = None
+) -> tuple[list[Sale], list[Claim], list[Actor], list[str]]:
+    """Grounded, normalised sales, claims and actors, plus a warning for each dropped mention.
+
+    `listed_sellers`: the sellers the model named when asked about a sale code built from a list
+    of weapons (core/followup.py), by where its first weapon is written."""
     builder = _Assembler(article)
+    builder.listed_sellers = dict(listed_sellers or {})
     builder.add_named()
     builder.add_quoted_people()
     fragments = merge_fragments(answer.sales)

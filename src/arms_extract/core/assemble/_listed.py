@@ -46,6 +46,10 @@ def _inside(span: Span, bounds: tuple[int, int]) -> bool:
 class ListedSales(SaleBuilder):
     """Adds the counted weapons the model left out to the sales, or as sales of their own."""
 
+    # The seller the model named when asked about such a sale, by where its first weapon is written
+    # (core/followup.py).
+    listed_sellers: dict[int, str] = {}  # noqa: RUF012  (set per article by assemble)
+
     def with_listed_items(self, sales: list[Sale], first_index: int, one_sale: bool) -> list[Sale]:
         """`sales` with the listed items they lack; new sales (numbered from `first_index`) for the
         sentences no sale covers, unless the article holds one sale only (a DSCA notice); where the
@@ -192,7 +196,7 @@ class ListedSales(SaleBuilder):
     ) -> Sale | None:
         """A sale of counted weapons of one sentence, with the buyer and the price the sentence names."""
         answer = SaleAnswer(
-            seller=source,
+            seller=source or self.listed_sellers.get(listed[0].name[0]),
             buyer=self.buyer_written(sentence),
             items=self.listed_answer(listed),
             value=value,
