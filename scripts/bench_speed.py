@@ -30,11 +30,13 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / "tests" / "fixtures" / "eval_dev.jsonl")
     parser.add_argument("--limit", type=int, default=8)
     parser.add_argument("--speculative", choices=SPECULATIVE_TYPES, default="none")
+    parser.add_argument("--no-ask-sellers", action="store_true", help="no questions about a sale's seller")
     args = parser.parse_args()
     golds = load_gold(args.data, limit=args.limit)
-    seconds, prompt, completion, sales = [], 0, 0, 0
+    seconds, prompt, completion, sales, requests = [], 0, 0, 0, 0
     with EmbeddedServer(speculative=args.speculative) as server:
-        extractor = Extractor(settings=BackendSettings(), cache=None, server=server)
+        settings = BackendSettings(ask_sellers=not args.no_ask_sellers)
+        extractor = Extractor(settings=settings, cache=None, server=server)
         started = time.perf_counter()
         extractor.extract(Article(id="warm-up", text="Nothing to see here."))  # load the model once
         print(f"server ready and warm in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -46,12 +48,17 @@ def main() -> None:
             prompt += usage.prompt_tokens
             completion += usage.completion_tokens
             sales += len(result.sales)
-            print(f"{seconds[-1]:6.1f} s {usage.completion_tokens:5} out {gold.id[:60]}", file=sys.stderr)
+            requests += usage.requests
+            print(
+                f"{seconds[-1]:6.1f} s {usage.completion_tokens:5} out {usage.requests} requests {gold.id[:60]}",
+                file=sys.stderr,
+            )
     n = len(golds)
     print(
         f"{args.data.name} x{n} speculative={args.speculative}: {statistics.mean(seconds):.1f} s/article "
         f"(median {statistics.median(seconds):.1f}), {prompt / n:.0f} prompt + {completion / n:.0f} completion "
-        f"tokens/article, {sales} sales"
+        f"tokens/article, {requests / n:.2f} requests/article, {sales} sales"
+        + (" (no seller questions)" if args.no_ask_sellers else "")
     )
 
 

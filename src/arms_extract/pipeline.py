@@ -58,7 +58,7 @@ def finish_extraction(
     """The model's answers (one per chunk) to grounded, normalised records with their provenance."""
     attempt = _combine(attempts)
     try:
-        sales, claims, actors, warnings = assemble(article, attempt.answer, attempt.listed_sellers)
+        sales, claims, actors, warnings = attempt.assembled or assemble(article, attempt.answer, attempt.listed_sellers)
     except Exception as exc:  # a defect of ours must fail this article, never the caller's batch
         raise ExtractionFailed(f"assembling the records failed: {one_line(exc)}", attempt.usage) from exc
     provenance = Provenance(
@@ -149,12 +149,13 @@ class _ExtractorBase:
         article read in one request, and not a DSCA notice (which states its seller)."""
         if not self.settings.ask_sellers or len(requests) != 1 or is_notice(article.text):
             return []
-        answer = attempts[0].answer
+        first = attempts[0]
         try:
-            sales, _, actors, _ = assemble(article, answer)
+            first.assembled = assemble(article, first.answer, first.listed_sellers)
         except Exception:  # a defect of ours: finishing the extraction reports it
             return []
-        return seller_questions(answer, sales, {actor.id: actor for actor in actors})
+        sales, _, actors, _ = first.assembled
+        return seller_questions(first.answer, sales, {actor.id: actor for actor in actors})
 
     @staticmethod
     def _answered(attempt: _Attempt, replies: list[tuple[SellerQuestion, _Attempt | ExtractionFailed]]) -> _Attempt:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from .._errors import ExtractionFailed
 from .._secrets import redact
 from ..core.answer import ArticleAnswer
-from ..records import Usage
+from ..records import Actor, Claim, Sale, Usage
 from ._chat import RedirectError
 
 # No model answers one request with more tokens than this; a larger count is a server's error.
@@ -37,6 +37,9 @@ class _Attempt:
     # Sellers the model named when asked about a sale code built from a list (core/followup.py),
     # by where its first weapon is written.
     listed_sellers: dict[int, str] = field(default_factory=dict)
+    # The records assembly made of this very answer (sales, claims, actors, warnings), when they
+    # were made before the end (to see which sales to ask about): not made twice.
+    assembled: tuple[list[Sale], list[Claim], list[Actor], list[str]] | None = None
 
 
 class _CallLog(Hooks):
