@@ -110,6 +110,32 @@ def test_ray_gives_the_records_run_gives_for_the_same_answers(local_ray: None, t
     assert len(parts) >= 3 and all({p.stem for p in (ray_out / t).glob("part-*")} == parts for t in _parts.TABLES)
 
 
+QUESTIONED = "Japan will buy 400 Tomahawk cruise missiles worth $2.35 billion, officials of the United States said."
+
+
+def answer_with_a_wrong_seller(request: dict[str, Any]) -> str:
+    """A seller the article does not name (assembly drops it), and the seller when asked again."""
+    text = request["messages"][-1]["content"]
+    if "\n\nQuestion: who supplies" in text:
+        return json.dumps({"seller": "the United States"})
+    return tomahawk_answer(seller="France") if "Tomahawk" in text else EMPTY_ANSWER
+
+
+def test_ray_asks_the_questions_about_sellers_run_asks(local_ray: None, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(2):
+        (folder / f"q{i}.txt").write_text(f"Report {i}. {QUESTIONED}\n", encoding="utf-8")
+    with fake_openai_server(Step(respond=answer_with_a_wrong_seller)) as fake:
+        run_on_ray([folder], tmp_path / "ray", settings(fake.url), ModelStage(concurrency=1))
+        asked_by_ray = len(fake.requests)
+        asyncio.run(run_batch([folder], tmp_path / "run", settings(fake.url), RunOptions(use_cache=False)))
+    assert asked_by_ray == 4 and len(fake.requests) == 8  # an article and a question each, both ways
+    sales = ray_table(tmp_path / "ray", "sales")
+    assert [(s["seller_country"], s["buyer_country"]) for s in sales] == [("USA", "JPN")] * 2
+    assert records(sales) == records(jsonl(tmp_path / "run" / "sales.jsonl"))
+
+
 def test_parquet_holds_the_same_records(local_ray: None, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 

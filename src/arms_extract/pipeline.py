@@ -238,12 +238,28 @@ class Extractor(_ExtractorBase):
                 raise
             spent = failed.usage or Usage()
             attempts = self._with_spent(self._attempts(requests, spent), spent)
+        return self._finish(article, self._asked(article, requests, attempts, settings), settings, started)
+
+    def with_seller_answers(self, article: Article, attempt: _Attempt) -> _Attempt:
+        """`attempt` (the article's answer, made elsewhere: `ray-run`'s model stage) with the
+        questions about its sales without a seller asked here, as `extract` asks them."""
+        settings = self._planned_settings()
+        [answered] = self._asked(article, self._requests(article, settings), [attempt], settings)
+        return answered
+
+    def _asked(
+        self,
+        article: Article,
+        requests: list[tuple[str, dict[str, Any]]],
+        attempts: list[_Attempt],
+        settings: BackendSettings,
+    ) -> list[_Attempt]:
         questions = self._questions(article, requests, attempts)
-        if questions:
-            text = requests[0][0]
-            replies = [(question, self._ask(text, question, settings)) for question in questions]
-            attempts = [self._answered(attempts[0], replies)]
-        return self._finish(article, attempts, settings, started)
+        if not questions:
+            return attempts
+        text = requests[0][0]
+        replies = [(question, self._ask(text, question, settings)) for question in questions]
+        return [self._answered(attempts[0], replies)]
 
     def _attempts(self, requests: list[tuple[str, dict[str, Any]]], spent: Usage) -> list[_Attempt]:
         done: list[_Attempt] = []

@@ -168,10 +168,15 @@ class Finisher:
             answer, problem = validated_answer(content, article.text, grounded=self.settings.reask_ungrounded)
         if answer is None:
             return self._through_client(identity, article, problem or "empty answer", spent, started)
+        attempt = _Attempt(answer, spent)
+        if self.repair_settings is not None:
+            # The questions `run` asks about a sale without a seller, through the same client.
+            try:
+                attempt = self._client().with_seller_answers(article, attempt)
+            except Exception as exc:  # a defect of ours: the answer stands without them
+                attempt.warnings.append(f"the questions about sellers were not asked: {one_line(exc)}")
         try:
-            extraction = finish_extraction(
-                article, [_Attempt(answer, spent)], model=self.model, backend="ray", started=started
-            )
+            extraction = finish_extraction(article, [attempt], model=self.model, backend="ray", started=started)
         except ExtractionFailed as failed:
             return failed_row(identity, article.id, str(failed), spent)
         return ok_row(identity, extraction, repaired=False)
