@@ -166,7 +166,7 @@ class _ExtractorBase:
         for question, reply in replies:
             if isinstance(reply, ExtractionFailed):
                 usage, cached = usage + (reply.usage or Usage()), False
-                warnings.append(f"{question.where}: the question about it failed: {reply}")
+                warnings.append(question.failed(reply))
                 continue
             usage, cached = usage + reply.usage, cached and reply.cached
             seller = getattr(reply.answer, "seller", None)
@@ -174,8 +174,7 @@ class _ExtractorBase:
                 found[question.index] = (seller, question.buyer)
             elif seller is not None and question.listed_at is not None:
                 listed[question.listed_at] = seller
-            given = repr(seller) if seller is not None else "none given"
-            warnings.append(f"{question.where} asked again: {given}")
+            warnings.append(question.asked(seller))
         answer = with_sellers(attempt.answer, found)
         return _Attempt(answer, usage, warnings, cached, listed_sellers={**attempt.listed_sellers, **listed})
 

@@ -27,6 +27,9 @@ from .prompts import render
 
 _SALE_ID = re.compile(r"sale-(\d+)$")
 MAX_QUESTIONS = 4  # per article: a question costs a second or two; a long list is mostly one deal
+# What the warning of each question says after naming its sale; the evaluation counts them.
+ASKED = ".seller asked again: "
+FAILED = ".seller: the question about it failed: "
 
 
 class SellerAnswer(BaseModel):
@@ -47,10 +50,17 @@ class SellerQuestion:
     buyer: str | None = None  # the buyer assembly found for the sale, as the article writes it
 
     @property
-    def where(self) -> str:
-        """The sale's seller, as warnings name it."""
-        sale = f"sales[{self.index}]" if self.index is not None else f"the listed sale at character {self.listed_at}"
-        return f"{sale}.seller"
+    def sale(self) -> str:
+        """The sale, as warnings name it."""
+        return f"sales[{self.index}]" if self.index is not None else f"the listed sale at character {self.listed_at}"
+
+    def asked(self, seller: str | None) -> str:
+        """The warning that says what the model answered."""
+        return f"{self.sale}{ASKED}{seller!r}" if seller is not None else f"{self.sale}{ASKED}none given"
+
+    def failed(self, reason: object) -> str:
+        """The warning that says why no answer came."""
+        return f"{self.sale}{FAILED}{reason}"
 
 
 def seller_questions(answer: ArticleAnswer, sales: list[Sale], actors: dict[str, Actor]) -> list[SellerQuestion]:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.followup import ASKED, FAILED
 from ..core.normalize import country_code, country_in, country_words, parse_money, parse_quantity, text_before
 from ..records import Extraction, Sale, Span
 from .claims import ClaimCounts, PredictedClaim
@@ -136,11 +137,6 @@ def sale_tag_spans(extraction: Extraction, sale: Sale) -> list[tuple[str, int, i
     return found
 
 
-# The warnings the pipeline writes for each question about a sale's seller (pipeline._answered).
-_ASKED = re.compile(r"\.seller asked again: .*$")
-_QUESTION_FAILED = ".seller: the question about it failed: "
-
-
 def from_extraction(extraction: Extraction) -> SystemArticle:
     text = extraction.article.text
     usage = extraction.provenance.usage
@@ -150,8 +146,8 @@ def from_extraction(extraction: Extraction) -> SystemArticle:
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
         reasks=usage.reasks,
-        questions=sum(1 for w in extraction.warnings if _ASKED.search(w) or _QUESTION_FAILED in w),
-        questions_failed=sum(1 for w in extraction.warnings if _QUESTION_FAILED in w),
+        questions=sum(1 for w in extraction.warnings if ASKED in w or FAILED in w),
+        questions_failed=sum(1 for w in extraction.warnings if FAILED in w),
     )
     spans: dict[str, list[tuple[int, int]]] = {tag: [] for tag in TOKEN_TAGS}
 

@@ -42,8 +42,7 @@ def assemble(
 
     `listed_sellers`: the sellers the model named when asked about a sale code built from a list
     of weapons (core/followup.py), by where its first weapon is written."""
-    builder = _Assembler(article)
-    builder.listed_sellers = dict(listed_sellers or {})
+    builder = _Assembler(article, listed_sellers=dict(listed_sellers or {}))
     builder.add_named()
     builder.add_quoted_people()
     fragments = merge_fragments(answer.sales)

@@ -104,6 +104,9 @@ class Context:
     article: Article
     warnings: list[str] = field(default_factory=list)
     actors: dict[str, Actor] = field(default_factory=dict)  # merge key -> actor
+    # The sellers the model named when asked about a sale code built from a list of weapons
+    # (core/followup.py), by where its first weapon is written.
+    listed_sellers: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.text = self.article.text

@@ -46,10 +46,6 @@ def _inside(span: Span, bounds: tuple[int, int]) -> bool:
 class ListedSales(SaleBuilder):
     """Adds the counted weapons the model left out to the sales, or as sales of their own."""
 
-    # The seller the model named when asked about such a sale, by where its first weapon is written
-    # (core/followup.py).
-    listed_sellers: dict[int, str] = {}  # noqa: RUF012  (set per article by assemble)
-
     def with_listed_items(self, sales: list[Sale], first_index: int, one_sale: bool) -> list[Sale]:
         """`sales` with the listed items they lack; new sales (numbered from `first_index`) for the
         sentences no sale covers, unless the article holds one sale only (a DSCA notice); where the
