@@ -31,6 +31,9 @@ session, before any change, through a cache of its own, and its figures read onl
     ARMS_EXTRACT_CACHE_DIR=/tmp/blind2cache arms-extract eval ../shared/eval/arms_deals_dev.jsonl \\
         --ids eval/blind2_dev_ids.txt --no-baseline --out out/blind2-dev
 
+A fifth (`--blind3`: 60 more, in none of the five) was drawn in session 15, which reads the second
+blind sample's misses: recorded the same way, before any change, through /tmp/blind3cache.
+
 The 20 PolNeAR articles held apart from rule-writing need no model (claims come from the
 grammar): python scripts/score_attributions.py --held.
 """
@@ -56,36 +59,40 @@ def read_ids(name: str) -> set[str]:
     return set((ROOT / "eval" / name).read_text(encoding="utf-8").split("\n"))
 
 
-def main(source: Path, work: bool = False, blind: bool = False, blind2: bool = False) -> None:
+# The samples drawn after the fresh one, in the order they were drawn: flag, file, size. Each is
+# drawn with the seed plus its place and excludes every sample before it, so drawing a later one
+# never changes an earlier one.
+LATER = (
+    ("--work", "work_dev_ids.txt", WORK_SIZE),
+    ("--blind", "blind_dev_ids.txt", SIZE),
+    ("--blind2", "blind2_dev_ids.txt", SIZE),
+    ("--blind3", "blind3_dev_ids.txt", SIZE),
+)
+
+
+def main(source: Path, flag: str | None = None) -> None:
+    """Write the fresh sample, or with `flag` the later sample it names."""
     fixed = read_ids("dev_ids.txt")
     # An id with white space at either end cannot be written one per line (the reader strips lines).
     golds = load_gold(source / "arms_deals_dev.jsonl")
     candidates = sorted(g.id for g in golds if len(g.text) <= MAX_CHARS and g.id == g.id.strip())
-    if blind2:
-        seen = fixed | read_ids("fresh_dev_ids.txt") | read_ids("work_dev_ids.txt") | read_ids("blind_dev_ids.txt")
-        sample = random.Random(SEED + 3).sample([i for i in candidates if i not in seen], SIZE)
-        (ROOT / "eval" / "blind2_dev_ids.txt").write_text("\n".join(sample) + "\n", encoding="utf-8")
-        print(f"{len(sample)} short dev articles in none of the other samples -> eval/blind2_dev_ids.txt")
+    if flag is None:
+        fresh = random.Random(SEED).sample([i for i in candidates if i not in fixed], SIZE)
+        (ROOT / "eval" / "fresh_dev_ids.txt").write_text("\n".join(fresh) + "\n", encoding="utf-8")
+        print(f"{len(fresh)} of {len(candidates)} short dev articles not in the fixed subset -> eval/fresh_dev_ids.txt")
         return
-    if blind:
-        seen = fixed | read_ids("fresh_dev_ids.txt") | read_ids("work_dev_ids.txt")
-        sample = random.Random(SEED + 2).sample([i for i in candidates if i not in seen], SIZE)
-        (ROOT / "eval" / "blind_dev_ids.txt").write_text("\n".join(sample) + "\n", encoding="utf-8")
-        print(f"{len(sample)} short dev articles in none of the other samples -> eval/blind_dev_ids.txt")
-        return
-    if work:
-        seen = fixed | read_ids("fresh_dev_ids.txt")
-        sample = random.Random(SEED + 1).sample([i for i in candidates if i not in seen], WORK_SIZE)
-        (ROOT / "eval" / "work_dev_ids.txt").write_text("\n".join(sample) + "\n", encoding="utf-8")
-        print(f"{len(sample)} short dev articles in neither the subset nor the fresh sample -> eval/work_dev_ids.txt")
-        return
-    fresh = random.Random(SEED).sample([i for i in candidates if i not in fixed], SIZE)
-    (ROOT / "eval" / "fresh_dev_ids.txt").write_text("\n".join(fresh) + "\n", encoding="utf-8")
-    print(f"{len(fresh)} of {len(candidates)} short dev articles not in the fixed subset -> eval/fresh_dev_ids.txt")
+    seen = fixed | read_ids("fresh_dev_ids.txt")
+    for place, (name, file, size) in enumerate(LATER, start=1):
+        if name == flag:
+            sample = random.Random(SEED + place).sample([i for i in candidates if i not in seen], size)
+            (ROOT / "eval" / file).write_text("\n".join(sample) + "\n", encoding="utf-8")
+            print(f"{len(sample)} short dev articles in none of the samples before -> eval/{file}")
+            return
+        seen |= read_ids(file)
+    raise SystemExit(f"unknown flag {flag}; known: {', '.join(n for n, _, _ in LATER)}")
 
 
 if __name__ == "__main__":
-    flags = ("--work", "--blind", "--blind2")
-    args = [a for a in sys.argv[1:] if a not in flags]
-    work, blind, blind2 = (flag in sys.argv[1:] for flag in flags)
-    main(Path(args[0] if args else "../shared/eval"), work=work, blind=blind, blind2=blind2)
+    flags = [a for a in sys.argv[1:] if a.startswith("--")]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(Path(args[0] if args else "../shared/eval"), flags[0] if flags else None)
