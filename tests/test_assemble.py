@@ -278,6 +278,22 @@ def test_a_mirror_with_no_wording_either_way_keeps_the_first() -> None:
     assert any("dropped sale-2: sale-1 with seller and buyer swapped" in w for w in warnings)
 
 
+def test_a_mirror_between_parties_without_countries_keeps_the_first() -> None:
+    """From a dev article: the shipyard sells to the navy, and the model also wrote it the other way."""
+    text = (
+        "TCG Bayraktar and sister ship TCG Sancaktar are being built under a contract signed between "
+        "Anadolu Shipyard and the Turkish Ministry of Defense in May 2011."
+    )
+    items = [ItemAnswer(name="TCG Bayraktar", quantity=None), ItemAnswer(name="TCG Sancaktar", quantity=None)]
+    answer = one_answer(
+        sale(seller="Anadolu Shipyard", buyer="the Turkish Ministry of Defense", items=items, status="contract signed"),
+        sale(seller="the Turkish Ministry of Defense", buyer="Anadolu Shipyard", items=items, status="contract signed"),
+    )
+    sales, _, _, warnings = assemble(Article(id="x", text=text), answer)
+    assert [(s.seller, s.buyer_country) for s in sales] == [("anadolu-shipyard", "TUR")]
+    assert any("dropped sale-2: sale-1 with seller and buyer swapped" in w for w in warnings)
+
+
 def test_a_sale_to_a_country_written_after_a_long_object_is_not_turned_round() -> None:
     """From a dev article: 100 characters (with a price in decimals) between "sell" and "to Canada",
     and Germany written as a buyer elsewhere, of something else."""

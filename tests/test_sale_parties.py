@@ -35,6 +35,28 @@ def test_a_lone_seller_the_article_writes_buys_is_the_buyer() -> None:
     assert any("is the buyer" in w for w in warnings)
 
 
+def test_a_buying_seller_with_a_body_of_no_country_as_buyer_is_the_buyer() -> None:
+    """From a dev article: the model sold France's submarine to France's own ministry."""
+    text = (
+        "PARIS ― France is to acquire a fifth Barracuda nuclear attack submarine, the Armed Forces "
+        "Ministry confirmed in a May 7 statement."
+    )
+    sale, warnings = one_sale(
+        text, seller="France", buyer="the Armed Forces Ministry", item="Barracuda nuclear attack submarine"
+    )
+    assert (sale.seller_country, sale.buyer_country) == (None, "FRA")
+    assert any("'France' is the buyer" in w for w in warnings)
+    # A company of no known country given as buyer is no body of the state: the contract turns it round.
+    text = (
+        "The United States Department of Defence has awarded DCD Protected Mobility a contract for Husky "
+        "vehicles. The United States is to acquire 12 more Husky vehicles next year."
+    )
+    sale, _ = one_sale(
+        text, seller="The United States Department of Defence", buyer="DCD Protected Mobility", item="Husky vehicles"
+    )
+    assert (sale.seller, sale.buyer_country) == ("dcd-protected-mobility", "USA")
+
+
 def test_a_lone_seller_that_also_sells_stays_seller() -> None:
     text = POLAND + " Poland also exports its Piorun missiles to the Baltic states."
     sale, _ = one_sale(text, seller="Poland", buyer=None, item="Black Hawk helos")
@@ -294,17 +316,29 @@ def test_no_party_sells_to_itself() -> None:
     assert any("the buyer itself, not a seller" in w for w in warnings)
 
 
-def test_a_purchase_from_a_third_country_says_nothing_of_this_sales_direction() -> None:
-    """ "Egypt went on to buy two Mistral helicopter carriers, which France had bought back from
-    Russia": France buys there from Russia, which is no sign that France buys from Qatar."""
-    text = (
-        "Egypt went on to buy two Mistral helicopter carriers, which France had bought back from Russia. "
-        "Qatar exercised an option in December for 12 more Rafale fighters from Dassault of France."
-    )
-    sales, warnings = sales_of(
-        text, "France", "Qatar", ItemAnswer(name="Rafale fighters", quantity="12"), status="exercised an option"
-    )
-    assert (sales[0].seller_country, sales[0].buyer_country) == ("FRA", "QAT")
+@pytest.mark.parametrize(
+    ("text", "seller", "buyer", "item", "expected"),
+    [
+        # "Egypt went on to buy two Mistral helicopter carriers, which France had bought back from
+        # Russia": France buys there from Russia, which is no sign that France buys from Qatar.
+        (
+            "Egypt went on to buy two Mistral helicopter carriers, which France had bought back from Russia. "
+            "Qatar exercised an option in December for 12 more Rafale fighters from Dassault of France.",
+            "France", "Qatar", "Rafale fighters", ("FRA", "QAT"),
+        ),
+        # "BAF Signs Deal with China to Procure Training Jets": the air force procures, not China.
+        (
+            "BAF Signs Deal with China to Procure Training Jets\n"
+            "Bangladesh Air Force (BAF) has signed a contract with China for K-8W jet trainer aircraft.",
+            "China", "Bangladesh Air Force", "K-8W jet trainer aircraft", ("CHN", "BGD"),
+        ),
+    ],
+)  # fmt: skip
+def test_a_purchase_by_another_party_says_nothing_of_this_sales_direction(
+    text: str, seller: str, buyer: str, item: str, expected: tuple[str, str]
+) -> None:
+    sales, warnings = sales_of(text, seller, buyer, ItemAnswer(name=item, quantity=None), status="signed")
+    assert (sales[0].seller_country, sales[0].buyer_country) == expected
     assert not any("swapped" in w for w in warnings)
 
 

@@ -192,6 +192,15 @@ class ActorBook(Context):
                 if actor.country is None and actor.title:
                     actor.country = _country_of_title(actor.title)
 
+    def state_body_of_no_country(self, span: Span) -> bool:
+        """A ministry or armed force named without its country ("the Armed Forces Ministry"), which
+        neither the article's actors nor the tables give one."""
+        if country_in(span.text) is not None:
+            return False
+        actor = self.find_actor(span.text, at=span)
+        kind = actor.kind if actor is not None else guess_kind(span.text)
+        return kind in (ActorKind.government_body, ActorKind.military) and (actor is None or actor.country is None)
+
     def party(self, span: Span | None) -> tuple[str | None, str | None]:
         """(actor id, country code) for a grounded seller or buyer mention."""
         if span is None:

@@ -42,8 +42,9 @@ _POSSESSIVE = r"(?:['\u2019]s?)?"
 
 
 def buys(names: str) -> str:
-    """ "<buyer> buys", "<buyer>'s armed forces are to acquire"."""
-    return r"\b" + names + r"\w*" + _POSSESSIVE + r"\s+(?:\w+\s+){0,4}?" + _BUYING
+    """ "<buyer> buys", "<buyer>'s armed forces are to acquire"; not "signs deal with <seller> to
+    procure", whose subject is the other party."""
+    return r"(?<!\bwith\s)\b" + names + r"\w*" + _POSSESSIVE + r"\s+(?:\w+\s+){0,4}?" + _BUYING
 
 
 def direction_cues(text: str, seller: str, buyer: str) -> int:
@@ -126,31 +127,33 @@ class Direction(Context):
         return direction_cues(self.text, buyer_code, seller_code) > 0
 
 
+def _mirrored(a: Sale, b: Sale) -> bool:
+    """Whether `b` is `a` written the other way round: the same items, seller and buyer swapped,
+    by country or, where a party has none ("Anadolu Shipyard" and "the Turkish Navy"), by name."""
+    if not {item.name.casefold() for item in a.items} & {item.name.casefold() for item in b.items}:
+        return False
+    by_country = a.seller_country is not None and a.seller_country != a.buyer_country
+    by_country = by_country and (a.seller_country, a.buyer_country) == (b.buyer_country, b.seller_country)
+    by_name = a.seller is not None and a.seller != a.buyer and (a.seller, a.buyer) == (b.buyer, b.seller)
+    return by_country or by_name
+
+
 def without_mirrors(sales: list[Sale], text: str, warnings: list[str]) -> list[Sale]:
     """Keep one of a sale written both ways (seller and buyer swapped, the same items).
 
     Both cannot be true, and small models often write a deal both ways. The one the article's
-    wording supports ("sold to X", "from Y", "X bought") is kept; on a tie, the first written."""
+    wording supports ("sold to X", "from Y", "X bought") is kept; on a tie, or without countries
+    to word it by, the first written."""
     kept: list[Sale] = []
     for sale in sales:
-        names = {item.name.casefold() for item in sale.items}
-        mirror = next(
-            (
-                k
-                for k in kept
-                if k.seller_country is not None
-                and k.seller_country != k.buyer_country
-                and (k.seller_country, k.buyer_country) == (sale.buyer_country, sale.seller_country)
-                and names & {item.name.casefold() for item in k.items}
-            ),
-            None,
-        )
+        mirror = next((k for k in kept if _mirrored(k, sale)), None)
         if mirror is None:
             kept.append(sale)
             continue
-        assert mirror.seller_country is not None and mirror.buyer_country is not None
-        kept_way = direction_cues(text, mirror.seller_country, mirror.buyer_country)
-        other_way = direction_cues(text, mirror.buyer_country, mirror.seller_country)
+        kept_way = other_way = 0
+        if mirror.seller_country is not None and mirror.buyer_country is not None:
+            kept_way = direction_cues(text, mirror.seller_country, mirror.buyer_country)
+            other_way = direction_cues(text, mirror.buyer_country, mirror.seller_country)
         if other_way > kept_way:
             kept[kept.index(mirror)] = sale
             warnings.append(f"dropped {mirror.id}: {sale.id} with seller and buyer swapped, as the article words it")

@@ -261,6 +261,14 @@ class SaleBuilder(Origin, Direction):
         if buyer.span is None and self.buyer_alone(seller.span):
             self.warnings.append(f"{path}: {seller.span.text!r} is the buyer; the article writes that it buys")
             return _NO_PARTY, seller
+        if buyer.span is not None and self.state_body_of_no_country(buyer.span) and self.buyer_alone(seller.span):
+            # "France is to acquire a fifth Barracuda ..., the Armed Forces Ministry confirmed",
+            # answered as France selling to the ministry: France buys, through a body of its own.
+            self.warnings.append(
+                f"{path}: {seller.span.text!r} is the buyer, not a seller to {buyer.span.text!r}; "
+                "the article writes that it buys"
+            )
+            return _NO_PARTY, seller
         if self.awards_contract(seller.span) and not (buyer.span and self.awards_contract(buyer.span)):
             self.warnings.append(f"{path}: seller and buyer swapped; {seller.span.text!r} awarded the contract")
             return buyer, seller
