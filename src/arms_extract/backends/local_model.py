@@ -34,6 +34,9 @@ DEFAULT_CTX = 8192
 # articles: none 31.9 s per article, ngram_mod 30.9 s, the same answers.
 SPECULATIVE_TYPES = ("none", "ngram_mod", "ngram_simple", "ngram_cache")
 DEFAULT_SPECULATIVE = "ngram_mod"
+# ngram_mod's sizes: the n-gram looked up, the fewest and the most tokens drafted. llama.cpp's
+# defaults (24, 48, 64) suit mixture-of-experts models; its docs advise fewer for dense ones.
+DEFAULT_NGRAM_MOD = (24, 48, 64)
 # The module the server's child process runs (`python -m`): this one, wherever it lives.
 SERVE_MODULE = "arms_extract.backends.local_model"
 START_TIMEOUT = 180.0
@@ -70,9 +73,11 @@ class EmbeddedServer:
         threads: int | None = None,
         parallel: int = 1,
         speculative: str = DEFAULT_SPECULATIVE,
+        ngram_mod: tuple[int, int, int] = DEFAULT_NGRAM_MOD,
     ) -> None:
         self.model_path = model_path
         self.speculative = speculative
+        self.ngram_mod = ngram_mod
         env_port = os.environ.get("ARMS_EXTRACT_EMBEDDED_PORT")
         self.port = port if port is not None else (int(env_port) if env_port else 0)
         self.n_ctx = n_ctx
@@ -113,6 +118,7 @@ class EmbeddedServer:
             sys.executable, "-m", SERVE_MODULE, "--model", str(path),
             "--alias", self.model_name, "--port", str(self.port), "--ctx", str(self.n_ctx),
             "--threads", str(self.threads), "--parallel", str(self.parallel), "--speculative", self.speculative,
+            "--ngram-mod", *map(str, self.ngram_mod),
         ]  # fmt: skip
         with self._log.open("w") as log:
             process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
@@ -202,6 +208,7 @@ def _serve(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--parallel", type=int, default=1)
     parser.add_argument("--speculative", choices=SPECULATIVE_TYPES, default=DEFAULT_SPECULATIVE)
+    parser.add_argument("--ngram-mod", type=int, nargs=3, default=DEFAULT_NGRAM_MOD, metavar=("N", "MIN", "MAX"))
     args = parser.parse_args(argv)
     import xllamacpp
 
@@ -219,6 +226,8 @@ def _serve(argv: list[str] | None = None) -> None:
         # Drafts tokens from n-grams the prompt already holds: our answers copy the article's words.
         kind = getattr(xllamacpp.common_speculative_type, f"COMMON_SPECULATIVE_TYPE_{args.speculative.upper()}")
         params.speculative.types = [kind]
+        sizes = params.speculative.ngram_mod
+        sizes.n_match, sizes.n_min, sizes.n_max = args.ngram_mod
     try:
         server = xllamacpp.Server(params)
     except RuntimeError as exc:
