@@ -470,6 +470,22 @@ def test_a_sentences_first_word_is_no_part_of_the_makers_country() -> None:
     assert any("the items are 'Israeli'-made" in w for w in warnings)
 
 
+def test_a_maker_the_tables_know_is_a_company_of_its_home_country() -> None:
+    """From a dev article: "Lockheed Martin" is two capitalised words, like a person's name, and
+    follows "Qatar Emiri Air Force Awards", which is no nationality of it."""
+    text = (
+        "Qatar Emiri Air Force Awards Lockheed Martin Sniper Advanced Targeting Pod Contract\n\n"
+        "The Qatar Emiri Air Force (QEAF) signed a contract for Lockheed Martin's Sniper Advanced Targeting Pod. "
+        '"The pod is proven," Lockheed Martin said.'
+    )
+    items = [ItemAnswer(name="Sniper Advanced Targeting Pod", quantity=None)]
+    answer = one_answer(sale(seller="Lockheed Martin", buyer="Qatar Emiri Air Force", items=items, status="Contract"))
+    (kept,), _, actors, _ = assemble(Article(id="x", text=text), answer)
+    assert (kept.seller_country, kept.buyer_country) == ("USA", "QAT")
+    maker = next(actor for actor in actors if actor.id == kept.seller)
+    assert (maker.kind, maker.country) == (ActorKind.company, "USA")
+
+
 def test_a_count_of_one_is_kept_only_written_on_the_item() -> None:
     text = (
         "The US Department of Defense has awarded Chemring a $92 million contract to procure Husky mine "

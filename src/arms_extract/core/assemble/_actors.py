@@ -40,6 +40,8 @@ def guess_kind(name: str) -> ActorKind:
             return ActorKind(kind)
         governing = re.search(r"ministry|department|agency|government", name, re.I)
         return ActorKind.government_body if governing else ActorKind.other
+    if maker_country(name) is not None:
+        return ActorKind.company  # "Lockheed Martin said": two capitalised words, and no person
     if _PERSON_NAME.match(name.strip()):
         return ActorKind.person
     return ActorKind.other
@@ -121,8 +123,10 @@ class ActorBook(Context):
             if country is None and title:
                 country = _country_of_title(title)
             if country is None and kind not in (ActorKind.person, ActorKind.country):
-                # "Israel's Rafael", "the Slovak company LOTN"; else a maker's home country ("Saab")
-                country = company_country(self.text, spans) or maker_country(written)
+                # A maker the tables know is of its home country ("Saab"), whatever is written before
+                # it ("Qatar Emiri Air Force Awards Lockheed Martin"); else as written ("Israel's
+                # Rafael", "the Slovak company LOTN").
+                country = maker_country(written) or company_country(self.text, spans)
             if kind is ActorKind.person:
                 canonical = personal_name(written)
             elif kind is ActorKind.country and as_country:
@@ -178,8 +182,8 @@ class ActorBook(Context):
         """Add the people the article quotes ("Maria Zakharova said") or names with a title
         ("Secretary of State Antony Blinken"), with the titles written before them."""
         for span in [*quoted_people(self.text), *titled_people(self.text)]:
-            if known_body(span.text) or country_code(span.text):
-                continue
+            if known_body(span.text) or country_code(span.text) or maker_country(span.text):
+                continue  # "Lockheed Martin said": a maker, not a person
             existing = self.find_actor(span.text)
             if existing is not None and existing.kind is not ActorKind.person:
                 continue
