@@ -164,6 +164,34 @@ def test_another_mention_of_a_sales_item_is_no_new_sale() -> None:
     assert [(item.name, item.quantity) for item in sale.items] == [("Ka-52 attack helicopters", 12)]
 
 
+AFRICA = (
+    "Russia delivered six Su-30MKA fighters to Algeria last year.\n\nOther deliveries to the continent in 2017 "
+    "included two Mi-35Ms to Nigeria (out of 12 ordered in September 2015); two Mi-35Ms to Mali (apparently two "
+    "more are on order) and the first of 18 refurbished Su-30Ks to Angola."
+)
+
+
+def test_listed_weapons_written_going_to_a_country_are_sold_to_it() -> None:
+    """From a dev article: one sentence of deliveries to three countries, after the model's sale to
+    Algeria, is a sale to each; "two Mi-35Ms" twice, to two countries, are two items."""
+    sales, _ = assembled(AFRICA, answer("Russia", "Algeria", counted("Su-30MKA fighters", "six")))
+    found = [(s.buyer_country, s.seller_country, [(i.name, i.quantity) for i in s.items]) for s in sales]
+    assert found == [
+        ("DZA", "RUS", [("Su-30MKA fighters", 6)]),
+        ("NGA", None, [("Mi-35Ms", 2)]),
+        ("MLI", None, [("Mi-35Ms", 2)]),
+    ]
+
+
+def test_a_count_and_weapon_written_twice_in_a_sentence_are_one_item() -> None:
+    text = (
+        "India bought 12 Su-30 jets from Russia.\n\nChina agreed in 1996 to buy 200 Su-27s from Russia, and "
+        "built only half of the 200 Su-27s it had signed for."
+    )
+    sales, _ = assembled(text, answer("Russia", "India", counted("Su-30 jets", "12")))
+    assert [(i.name, i.quantity) for s in sales for i in s.items if "Su-27" in i.name] == [("Su-27s", 200)]
+
+
 def test_a_break_from_a_country_is_no_source() -> None:
     text = (
         "Slovakia is on track to purchase 14 Lockheed Martin F-16V fighters to replace its MiG-29 jets in a "

@@ -236,6 +236,10 @@ def test_designations_and_categories() -> None:
     assert designations_in("AIM-120D-3 and AIM-120C-8 missiles") == ["AIM-120D-3", "AIM-120C-8"]
     assert designations_in("F-16 Block 70 aircraft") == ["F-16 Block 70"]
     assert designations_in("Tomahawk cruise missiles") == []
+    # The Russian bureaus write their prefixes in mixed case.
+    russian = ["MiG-29M", "Su-30MKI", "Mi-35M", "Ka-52K"]
+    assert designations_in("MiG-29M/M2 fighters, Su-30MKI, Mi-35M and Ka-52K") == russian
+    assert designations_in("Covid-19 and Top-100") == []
     assert category_of("Tomahawk cruise missiles") == "missile"
     assert category_of("AH-64E Apache helicopters") == "helicopter"
     assert category_of("a train") is None

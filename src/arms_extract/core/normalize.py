@@ -925,7 +925,12 @@ def stage_of(evidence_text: str) -> Stage:
 
 # --- items -----------------------------------------------------------------
 
-_DESIGNATION = re.compile(r"\b([A-Z]{1,5}(?:/[A-Z]{1,5})?-\d{1,4}[A-Za-z]{0,3}(?:-\d{1,3}[A-Z]?)?(?:\s?Block\s?\d+)?)")
+# A designation: capitals (or a Russian bureau's mixed-case prefix: "Mi-35M", "Su-30MKI", "MiG-29",
+# "Ka-52K", "Yak-130", "An-26", "Il-76") before a hyphen and a number.
+_DESIGNATION = re.compile(
+    r"\b((?:[A-Z]{1,5}|Mi|MiG|Su|Ka|Yak|An|Il|Tu|Be|Kh)(?:/[A-Z]{1,5})?-\d{1,4}[A-Za-z]{0,3}(?:-\d{1,3}[A-Z]?)?"
+    r"(?:\s?Block\s?\d+)?)"
+)
 
 _CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
     (

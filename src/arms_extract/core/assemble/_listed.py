@@ -18,12 +18,15 @@ from ..answer import ItemAnswer, SaleAnswer
 from ..listed_items import ListedItem, is_named, listed_items, same_model
 from ..names import names_in
 from ..normalize import country_in, parse_quantity
+from ..sentences import sentence_around as sentence_bounds
 from ._context import country_pattern, in_text_order
 from ._direction import FROM_COUNTRY, SELLING_TO, buys
 from ._sales import SaleBuilder
 
 # "from France", "from the U.S.", "from South Korea" right after an item's name.
 _FROM_AFTER = re.compile(r"\s+" + FROM_COUNTRY.pattern)
+# "two Mi-35Ms to Nigeria", "a CN235-220 transport aircraft to Senegal's Air Force": where it goes.
+_TO_AFTER = re.compile(r"\s+to\s+(?:the\s+)?((?:(?:[A-Z]\.){2,3}|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
 
 
 MAX_LISTED = 200
@@ -73,6 +76,8 @@ class ListedSales(SaleBuilder):
                 or any(same_model(name, self.text[slice(*other.name)]) for other in left)
             ):
                 continue  # a designation written again: the counted mention or the sale's own stands
+            if listed.count is not None and any(self.written_again(listed, other) for other in left):
+                continue  # "to build 200 Su-27s ... half of the 200 Su-27s they had signed for": one item
             if mentioned:
                 others.append((listed, mentioned[0]))  # another mention of an item a sale has
             else:
@@ -86,6 +91,8 @@ class ListedSales(SaleBuilder):
             owner = self.owner(sales, listed.sentence, others)
             if owner is None and one_sale and sales:
                 owner = 0
+            if owner is not None and not one_sale and self.goes_elsewhere(listed, sales[owner]):
+                owner = None  # "... to Algeria ...; two Mi-35Ms to Nigeria": not Algeria's
             if owner is None:
                 by_sentence.setdefault(listed.sentence, []).append(listed)
                 continue
@@ -96,14 +103,18 @@ class ListedSales(SaleBuilder):
         index = first_index
         for sentence, listed in by_sentence.items():
             # "a Predator patrol craft from China, three RPB 33 patrol boats from France": a sale per source.
-            by_source: dict[str | None, list[ListedItem]] = {}
+            # "two Mi-35Ms to Nigeria ...; two Mi-35Ms to Mali": a sale per destination too, where
+            # an item with none goes to the buyer the sentence writes.
+            by_source: dict[tuple[str | None, str | None], list[ListedItem]] = {}
+            written = self.buyer_written(sentence)
             for item in listed:
-                by_source.setdefault(self.source_after(item), []).append(item)
+                to = self.destination_after(item.name[1])
+                by_source.setdefault((self.source_after(item), to.text if to else written), []).append(item)
             # The sentence's price is the sale's only when the sentence makes one sale.
             price = self.price_in(sentence) if len(by_source) == 1 else None
             value = price.text if price else None
-            for source, items in by_source.items():
-                sale = self.listed_sale(index, sentence, items, source, value)
+            for (source, destination), items in by_source.items():
+                sale = self.listed_sale(index, sentence, items, source, value, destination)
                 index += 1
                 if sale is not None and alone and sale.buyer_country is None:
                     # Where the model found no sale, code alone makes one only with a buyer the
@@ -150,6 +161,28 @@ class ListedSales(SaleBuilder):
                 )
         return sales
 
+    def destination_after(self, end: int) -> Span | None:
+        """The country written right after an item's name (ending at `end`) as where it goes: "two
+        Mi-35Ms to Nigeria"; not across a sentence."""
+        match = _TO_AFTER.match(self.text, end, sentence_bounds(self.text, end - 1)[1])
+        if match is None or country_in(match.group(1)) is None:
+            return None
+        return self.span_of(match.span(1))
+
+    def written_again(self, listed: ListedItem, other: ListedItem) -> bool:
+        """Whether `listed` repeats `other` word for word, count and name, in the same sentence and
+        to the same place ("two Mi-35Ms to Nigeria ...; two Mi-35Ms to Mali" are two)."""
+        if listed.sentence != other.sentence or listed.count is None or other.count is None:
+            return False
+        words = [self.text[slice(*item.count)] + " " + self.text[slice(*item.name)] for item in (listed, other)]
+        here, there = (self.destination_after(item.name[1]) for item in (listed, other))
+        return words[0] == words[1] and (here.text if here else None) == (there.text if there else None)
+
+    def goes_elsewhere(self, listed: ListedItem, sale: Sale) -> bool:
+        """Whether the article writes the listed item goes to a country that is neither party of `sale`."""
+        to = self.destination_after(listed.name[1])
+        return to is not None and country_in(to.text) not in (sale.buyer_country, sale.seller_country)
+
     def source_after(self, listed: ListedItem) -> str | None:
         """The country written right after an item as where it comes from ("... boats from France")."""
         match = _FROM_AFTER.match(self.text, listed.name[1], listed.sentence[1])
@@ -189,11 +222,13 @@ class ListedSales(SaleBuilder):
         listed: list[ListedItem],
         source: str | None,
         value: str | None = None,
+        destination: str | None = None,
     ) -> Sale | None:
-        """A sale of counted weapons of one sentence, with the buyer and the price the sentence names."""
+        """A sale of counted weapons of one sentence, with its buyer (the country written after the
+        items as where they go, else the one the sentence writes buys) and the price it names."""
         answer = SaleAnswer(
             seller=source or self.listed_sellers.get(listed[0].name[0]),
-            buyer=self.buyer_written(sentence),
+            buyer=destination,
             items=self.listed_answer(listed),
             value=value,
             date=None,
