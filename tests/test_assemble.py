@@ -486,6 +486,18 @@ def test_a_maker_the_tables_know_is_a_company_of_its_home_country() -> None:
     assert (maker.kind, maker.country) == (ActorKind.company, "USA")
 
 
+def test_another_countrys_department_of_defence_is_no_pentagon() -> None:
+    """From a dev article: "the Australian Department of Defence" had become the actor "US Department
+    of Defense", of the USA, a name and a country the article does not write."""
+    text = (
+        "Austal today delivered the first Guardian Class Patrol Boat to the Australian Department of Defence, "
+        "which presented the vessel to the Papua New Guinea (PNG) Government."
+    )
+    _, _, actors, _ = assemble(Article(id="x", text=text), one_answer())
+    department = next(actor for actor in actors if "Department" in actor.name)
+    assert (department.name, department.country) == ("Australian Department of Defence", "AUS")
+
+
 def test_a_count_of_one_is_kept_only_written_on_the_item() -> None:
     text = (
         "The US Department of Defense has awarded Chemring a $92 million contract to procure Husky mine "

@@ -1144,9 +1144,12 @@ _KNOWN_BODIES: list[tuple[re.Pattern[str], KnownBody]] = [
 
 
 def known_body(name: str) -> KnownBody | None:
+    """The body a name is, by its known names; not when the name writes another country than the
+    body's: "the Australian Department of Defence" is no Pentagon."""
     for pattern, body in _KNOWN_BODIES:
         if pattern.search(name.strip()):
-            return body
+            named = country_in(name)
+            return None if body.country and named and named != body.country else body
     return None
 
 
