@@ -46,7 +46,7 @@ def assemble(
     builder.add_named()
     builder.add_quoted_people()
     fragments = merge_fragments(answer.sales)
-    notice = dsca_agency(article.text) is not None
+    notice = is_notice(article.text)
     if notice:
         fragments = one_sale_per_notice(fragments, builder.warnings)
         cost = notice_cost(article.text)

@@ -18,7 +18,6 @@ from ..answer import ItemAnswer, SaleAnswer
 from ..listed_items import ListedItem, is_named, listed_items, same_model
 from ..names import names_in
 from ..normalize import country_in, parse_quantity
-from ..sentences import sentence_around as sentence_bounds
 from ._context import country_pattern, in_text_order
 from ._direction import FROM_COUNTRY, SELLING_TO, buys
 from ._sales import SaleBuilder
@@ -108,7 +107,7 @@ class ListedSales(SaleBuilder):
             by_source: dict[tuple[str | None, str | None], list[ListedItem]] = {}
             written = self.buyer_written(sentence)
             for item in listed:
-                to = self.destination_after(item.name[1])
+                to = self.destination_after(item)
                 by_source.setdefault((self.source_after(item), to.text if to else written), []).append(item)
             # The sentence's price is the sale's only when the sentence makes one sale.
             price = self.price_in(sentence) if len(by_source) == 1 else None
@@ -161,10 +160,9 @@ class ListedSales(SaleBuilder):
                 )
         return sales
 
-    def destination_after(self, end: int) -> Span | None:
-        """The country written right after an item's name (ending at `end`) as where it goes: "two
-        Mi-35Ms to Nigeria"; not across a sentence."""
-        match = _TO_AFTER.match(self.text, end, sentence_bounds(self.text, end - 1)[1])
+    def destination_after(self, listed: ListedItem) -> Span | None:
+        """The country written right after an item as where it goes ("two Mi-35Ms to Nigeria")."""
+        match = _TO_AFTER.match(self.text, listed.name[1], listed.sentence[1])
         if match is None or country_in(match.group(1)) is None:
             return None
         return self.span_of(match.span(1))
@@ -175,12 +173,14 @@ class ListedSales(SaleBuilder):
         if listed.sentence != other.sentence or listed.count is None or other.count is None:
             return False
         words = [self.text[slice(*item.count)] + " " + self.text[slice(*item.name)] for item in (listed, other)]
-        here, there = (self.destination_after(item.name[1]) for item in (listed, other))
-        return words[0] == words[1] and (here.text if here else None) == (there.text if there else None)
+        if words[0] != words[1]:
+            return False
+        here, there = self.destination_after(listed), self.destination_after(other)
+        return (here.text if here else None) == (there.text if there else None)
 
     def goes_elsewhere(self, listed: ListedItem, sale: Sale) -> bool:
         """Whether the article writes the listed item goes to a country that is neither party of `sale`."""
-        to = self.destination_after(listed.name[1])
+        to = self.destination_after(listed)
         return to is not None and country_in(to.text) not in (sale.buyer_country, sale.seller_country)
 
     def source_after(self, listed: ListedItem) -> str | None:
