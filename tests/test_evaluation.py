@@ -260,7 +260,8 @@ def test_eval_command_writes_metrics_and_a_report(tmp_path: Path) -> None:
     assert baseline["grounding"]["unspanned"] == 5
     assert metrics["systems"]["pipeline"]["skipped_labels"] == 2
     report = (tmp_path / "out" / "report.md").read_text()
-    assert "| deal detection F1 | 1.00 | 1.00 | 0.90 |" in report
+    assert "| deal detection F1 | 1.00 | 1.00 | 0.95 |" in report  # issue 13's targets
+    assert "- price: " in report and "(target 0.75)" in report
     assert "ALBERT" in report
     assert (tmp_path / "out" / "answers.jsonl").read_text().count("\n") == 4
 

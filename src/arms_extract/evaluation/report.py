@@ -10,14 +10,15 @@ from .weapon_match import same_weapon
 if TYPE_CHECKING:
     from .runner import EvalRun
 
-# What issue #4 asks of the embedded 1.5B model on the evaluation subset.
+# What issue #13 asks of the embedded 1.5B model on news (it replaced issue #4's 0.90 / 0.90 / 0.80 /
+# 0.85 / 0.85, which the report had kept quoting).
 TARGETS: dict[str, float] = {
-    "deal_detection": 0.90,
-    "buyer_country": 0.90,
-    "seller_country": 0.90,
-    "weapon": 0.80,
-    "quantity": 0.85,
-    "price": 0.85,
+    "deal_detection": 0.95,
+    "buyer_country": 0.80,
+    "seller_country": 0.80,
+    "weapon": 0.75,
+    "quantity": 0.70,
+    "price": 0.75,
 }
 ALBERT_TOKEN_F1 = 0.77  # Hernqvist's thesis, ALBERT token classification, variable-length chunks, its test split
 
