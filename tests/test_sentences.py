@@ -30,3 +30,16 @@ def test_sentence_around_covers_every_sentence_a_span_touches() -> None:
     text = "One. Two words here. Three."
     assert text[slice(*sentence_around(text, 6))] == "Two words here."
     assert text[slice(*sentence_around(text, 6, 24))] == "Two words here. Three."
+
+
+def test_an_amount_or_a_lower_case_word_after_a_dotted_acronym_goes_on_with_the_sentence() -> None:
+    text = (
+        "It is part of the €10 billion (U.S. $12 billion) Scorpion programme. "
+        "About 23,000 U.S. and NATO forces are there. It ends in the U.S. The end."
+    )
+    assert _sentences(text) == [
+        "It is part of the €10 billion (U.S. $12 billion) Scorpion programme.",
+        "About 23,000 U.S. and NATO forces are there.",
+        "It ends in the U.S.",
+        "The end.",
+    ]

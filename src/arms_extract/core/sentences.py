@@ -35,6 +35,8 @@ _STARTERS = frozenset(
 )
 _ACRONYM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _NEXT_WORD = re.compile(r"\s+([\"\u201c'(]*)([A-Za-z]+)")
+# An amount of money after a dotted acronym continues its sentence.
+_AMOUNT_NEXT = re.compile(r"\s+[$\u20ac\u00a3\d]")
 
 
 def _is_end(text: str, match: re.Match[str]) -> bool:
@@ -49,10 +51,13 @@ def _is_end(text: str, match: re.Match[str]) -> bool:
     if re.fullmatch(r"[A-Z]", token):  # an initial: "John F. Kennedy"
         return False
     if _ACRONYM.search(before):
+        if _AMOUNT_NEXT.match(text, match.end()):
+            return False  # "€10 billion (U.S. $12 billion)", "as much as U.S. $29.52 billion"
         following = _NEXT_WORD.match(text, match.end())
         if following is None:
             return True
-        return following.group(2).casefold() in _STARTERS
+        # A sentence starts with a capital: "delivered to U.S. and international customers" goes on.
+        return following.group(2)[0].isupper() and following.group(2).casefold() in _STARTERS
     following = _NEXT_WORD.match(text, match.end())
     # A sentence starts with a capital, a digit or a quotation; "etc. and" does not end one.
     return following is None or not following.group(2)[0].islower()
