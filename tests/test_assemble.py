@@ -409,15 +409,17 @@ def test_a_price_given_with_its_conversion_is_read_as_the_amount_and_its_convers
 
 def test_a_price_in_the_wrong_currency_is_read_as_the_article_writes_it() -> None:
     """The model wrote "$185 million" for "EUR185 million ($198.8 million)": the number is found, the
-    currency is the article's, with a warning; an amount written nowhere stays dropped."""
+    currency is the article's, with a warning; an amount written nowhere is dropped."""
     text = "Bolivia signed a EUR185 million ($198.8 million) contract with Thales covering 13 radar systems."
     [sale], warnings = assembled(text, answer("Thales", "Bolivia", "radar systems", value="$185 million"))
     assert sale.value is not None
     assert (sale.value.amount, sale.value.currency, sale.value.usd) == (185e6, "EUR", 198.8e6)
     assert any("'$185 million' is written 'EUR185 million'" in w for w in warnings)
     [sale], warnings = assembled(text, answer("Thales", "Bolivia", "radar systems", value="$186 million"))
-    assert sale.value is None
     assert any("'$186 million': not found" in w for w in warnings)
+    # The amount written nowhere is dropped; the sale then takes the price written with its items.
+    assert sale.value is not None and sale.value.evidence.text == "EUR185 million"
+    assert any("'EUR185 million': the price written with its items" in w for w in warnings)
 
 
 def test_a_price_moved_next_to_its_items_keeps_no_conversion_from_where_it_was_first_found() -> None:
@@ -569,3 +571,52 @@ def test_a_count_the_article_writes_on_the_item_beats_the_models_other_number() 
         [("850 Military Patrol Boats", 4)],
     ]
     assert any("quantity 'two': the article writes '50' on the item" in w for w in warnings)
+
+
+def test_an_amount_of_money_given_as_a_count_is_the_sales_value_not_a_count() -> None:
+    """Spain's export report: the model counted the aircraft "€270.2 million" and the defence
+    material "€231,000" (read as 231,000 of them before)."""
+    text = (
+        "The country's biggest client was Saudi Arabia with €270.2 million in sales of carrier aircraft. "
+        "Ukraine spent nearly €231,000 on defense material."
+    )
+    priced = answer("Spain", "Saudi Arabia", ItemAnswer(name="carrier aircraft", quantity="€270.2 million"))
+    [sale], warnings = assembled(text, priced)
+    assert sale.value is not None and (sale.value.amount, sale.value.currency) == (270.2e6, "EUR")
+    assert [item.quantity for item in sale.items] == [None]
+    assert any("'€270.2 million' is an amount of money: the value" in w for w in warnings)
+    valued = answer(None, "Ukraine", ItemAnswer(name="defense material", quantity="€231,000"), value="€231,000")
+    [sale], warnings = assembled(text, valued)
+    assert [item.quantity for item in sale.items] == [None] and sale.value is not None
+    assert any("dropped sales[0].items[0].quantity '€231,000': an amount of money" in w for w in warnings)
+
+
+def test_a_sale_without_a_value_takes_the_one_price_written_with_its_items() -> None:
+    text = (
+        "Hungary ordered 20 H145M helicopters in a deal worth €700 million. "
+        "Serbia received two Mi-35 helicopters from Russia, its defence minister said."
+    )
+    sales, warnings = assembled(
+        text,
+        answer("Airbus", "Hungary", ItemAnswer(name="H145M helicopters", quantity="20")),
+        answer("Russia", "Serbia", ItemAnswer(name="Mi-35 helicopters", quantity="two")),
+    )
+    assert [(s.value.amount, s.value.currency) if s.value else None for s in sales] == [(700e6, "EUR"), None]
+    assert sales[0].value is not None and sales[0].value.evidence in sales[0].evidence
+    assert any("'€700 million': the price written with its items" in w for w in warnings)
+    # An amount another sale has, or one written as something else (a budget), prices nothing more.
+    taken = answer("Airbus", "Hungary", ItemAnswer(name="helicopters", quantity=None), value="€700 million")
+    sales, _ = assembled(text, answer("Airbus", "Hungary", "H145M helicopters"), taken)
+    assert [s.value is not None for s in sales] == [False, True]
+    budget = "Hungary ordered 20 H145M helicopters from a budget of €700 million."
+    [sale], _ = assembled(budget, answer("Airbus", "Hungary", "H145M helicopters"))
+    assert sale.value is None
+
+
+def test_an_amount_converted_in_brackets_before_the_word_deal_is_the_price() -> None:
+    text = "Australia is to buy 12 Attack class submarines from France under a A$50 billion (U.S. $36 billion) deal."
+    [sale], _ = assembled(
+        text, answer("France", "Australia", ItemAnswer(name="Attack class submarines", quantity="12"))
+    )
+    assert sale.value is not None
+    assert (sale.value.amount, sale.value.currency, sale.value.usd) == (50e9, "AUD", 36e9)

@@ -322,7 +322,9 @@ def test_a_dripping_server_cannot_hold_a_request_past_the_deadline(tmp_path: Pat
 
 def test_two_servers_do_not_share_cached_answers(tmp_path: Path) -> None:
     inputs = write_articles(tmp_path / "in", 1)
-    other = tomahawk_answer(value=None)  # a different answer: the same sale without its price
+    # A different answer: the same sale with its weapon named shorter (a missing price would now be
+    # found by code, written with the items).
+    other = tomahawk_answer(items=[{"name": "cruise missiles", "quantity": "400"}])
     with fake_openai_server(completion(ANSWER)) as server_a, fake_openai_server(completion(other)) as server_b:
         for name, fake in (("a", server_a), ("b", server_b)):
             out = tmp_path / name
@@ -331,7 +333,7 @@ def test_two_servers_do_not_share_cached_answers(tmp_path: Path) -> None:
     assert (len(server_a.requests), len(server_b.requests)) == (1, 1)
     [sale_a] = jsonl(tmp_path / "a" / "sales.jsonl")
     [sale_b] = jsonl(tmp_path / "b" / "sales.jsonl")
-    assert (sale_a["value"]["amount"], sale_b["value"]) == (2.35e9, None)
+    assert (sale_a["items"][0]["name"], sale_b["items"][0]["name"]) == ("Tomahawk cruise missiles", "cruise missiles")
 
 
 # -- 13: clear errors ---------------------------------------------------------------------------
@@ -716,7 +718,8 @@ def test_a_run_writes_deals_and_its_review_page_and_exports_read_them(tmp_path: 
 def test_batch_collect_drops_a_value_the_article_lacks_unless_told_to_ask_again(
     tmp_path: Path, flags: list[str], kept: bool
 ) -> None:
-    """A batch result with an invented price: kept without it (and named in a warning), or, with
+    """A batch result with an invented price: kept without it (named in a warning; the sale takes the
+    price the article writes with its items instead), or, with
     --reask-ungrounded, listed for a normal re-run where the model is asked again."""
     inputs = write_articles(tmp_path / "in", 1)
     requests = tmp_path / "requests.jsonl"
@@ -735,8 +738,9 @@ def test_batch_collect_drops_a_value_the_article_lacks_unless_told_to_ask_again(
         [article] = jsonl(out / "articles.jsonl")
         assert collected.returncode == 0 and article["status"] == "ok"
         [sale] = jsonl(out / "sales.jsonl")
-        assert (sale["buyer_country"], sale["value"], sale["items"][0]["quantity"]) == ("JPN", None, 400)
+        assert (sale["buyer_country"], sale["items"][0]["quantity"]) == ("JPN", 400)
         assert any("'$9.99 billion': not found in the article" in w for w in article["warnings"])
+        assert sale["value"]["evidence"]["text"] == "$2.35 billion"  # the article's, written with the items
         assert not (out / "rerun.jsonl").exists() or not jsonl(out / "rerun.jsonl")
     else:
         assert "not in the article" in collected.stderr + collected.stdout

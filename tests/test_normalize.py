@@ -130,6 +130,13 @@ def test_a_region_named_after_america_is_not_the_united_states(region: str) -> N
         ("1.2 billion lei", 1.2e9, "RON", None, None),
         ("R175 million", 175e6, "ZAR", None, None),
         ("R19 989 941", 19_989_941, "ZAR", None, None),
+        # Dollars of other countries by their prefix; each had been read as US (or Australian) dollars.
+        ("CN$704 million", 704e6, "CAD", None, None),
+        ("CA$10 million", 10e6, "CAD", None, None),
+        ("AU$1.2 billion", 1.2e9, "AUD", None, None),
+        ("NT$3 billion", 3e9, "TWD", None, None),
+        ("R$ 2 billion", 2e9, "BRL", None, None),
+        ("A$50 billion", 50e9, "AUD", None, None),
     ],
 )
 def test_money(phrase: str, amount: float, currency: str, usd: float | None, qualifier: str | None) -> None:

@@ -342,6 +342,16 @@ def test_a_purchase_by_another_party_says_nothing_of_this_sales_direction(
     assert not any("swapped" in w for w in warnings)
 
 
+def test_the_client_a_country_is_written_to_be_buys() -> None:
+    """Spain's export report: "Germany was Spain's top client", answered as Germany selling to Spain
+    ("Spain's top client" alone is no purchase by Spain: it would have kept the model's way)."""
+    text = "Germany was Spain's top client last year, purchasing €1.2 billion worth of weapons."
+    [sale], warnings = sales_of(text, "Germany", "Spain", ItemAnswer(name="weapons", quantity=None),
+                                value="€1.2 billion", status=None)  # fmt: skip
+    assert (sale.seller_country, sale.buyer_country) == ("ESP", "DEU")
+    assert any("swapped" in w for w in warnings)
+
+
 def test_the_items_make_stands_for_a_seller_taken_from_another_sale() -> None:
     # The model gave the S-400s the seller of the Patriots; the article writes them Russian.
     text = (

@@ -517,6 +517,16 @@ def mentions_number(phrase: str) -> bool:
 _CURRENCY_SYMBOLS: list[tuple[str, str]] = [
     ("us$", "USD"),
     ("usd", "USD"),
+    # Other dollars by their prefix, before "a$" and "$" take them: "CN$704 million" is Canadian
+    # (Defense News writes it so), "AU$" Australian, "NT$" Taiwanese, "BN$" Bruneian.
+    ("au$", "AUD"),
+    ("ca$", "CAD"),
+    ("cn$", "CAD"),
+    ("cdn$", "CAD"),
+    ("nt$", "TWD"),
+    ("hk$", "HKD"),
+    ("bn$", "BND"),
+    ("r$", "BRL"),  # "R$ 2 billion" had been read as dollars
     ("a$", "AUD"),
     ("aud", "AUD"),
     ("c$", "CAD"),
@@ -561,7 +571,6 @@ _CURRENCY_SYMBOLS: list[tuple[str, str]] = [
     ("nis", "ILS"),
     ("lira", "TRY"),
     ("reais", "BRL"),
-    ("r$", "BRL"),
     ("zloty", "PLN"),
     ("pln", "PLN"),
     ("korunas", "CZK"),
@@ -610,7 +619,7 @@ _MULTIPLIER_RE = re.compile(r"^\s*-?(" + "|".join(sorted(_MULTIPLIERS, key=len, 
 # "USD 4m") or a currency word just after the number and its multiplier ("2.35 milliards de dollars",
 # "45 million US dollars"). Any other number in the phrase ("F-35 jets worth $4.6 billion") is not it.
 _CURRENCY_BEFORE = re.compile(
-    r"(?:us\$|a\$|c\$|nz\$|s\$|r\$|\$|€|£|¥|₹|₽|₩|\b(?:usd|eur|gbp|jpy|inr|rs\.?|aud|cad|rub|krw|cny|rmb|"
+    r"(?:us\$|au\$|ca\$|cn\$|cdn\$|nt\$|hk\$|bn\$|a\$|c\$|nz\$|s\$|r\$|\$|€|£|¥|₹|₽|₩|\b(?:usd|eur|gbp|jpy|inr|rs\.?|aud|cad|rub|krw|cny|rmb|"
     r"zar|sek|nok|chf|nis|pln))\s*$",
     re.IGNORECASE,
 )

@@ -21,7 +21,7 @@ from ._claims import ClaimBuilder
 from ._context import dsca_agency
 from ._direction import without_mirrors
 from ._listed import ListedSales
-from ._sales import distinct, merge_fragments, one_sale_per_notice, sale_key
+from ._sales import amounts_given_as_counts, distinct, merge_fragments, one_sale_per_notice, sale_key
 
 __all__ = ["assemble", "is_notice", "merge_fragments", "no_sale_reason", "one_sale_per_notice"]
 
@@ -45,7 +45,7 @@ def assemble(
     builder = _Assembler(article, listed_sellers=dict(listed_sellers or {}))
     builder.add_named()
     builder.add_quoted_people()
-    fragments = merge_fragments(answer.sales)
+    fragments = merge_fragments(amounts_given_as_counts(answer.sales, builder.warnings))
     notice = is_notice(article.text)
     if notice:
         fragments = one_sale_per_notice(fragments, builder.warnings)
@@ -59,6 +59,7 @@ def assemble(
         sales = [part for sale in sales for part in builder.by_make(sale)]
     sales = without_mirrors(distinct(sales, sale_key), article.text, builder.warnings)
     sales = builder.with_listed_items(sales, len(fragments), one_sale=notice)
+    sales = builder.priced_where_written(sales)
     claims = [
         builder.grammar_claim(attribution, sales).model_copy(update={"id": f"claim-{i + 1}"})
         for i, attribution in enumerate(find_attributions(article.text))

@@ -38,13 +38,18 @@ def _sold_to(text: str, party: str) -> bool:
 
 _GOVERNMENT = r"(?:(?:the\s+)?(?:government|kingdom|republic)\s+of\s+(?:the\s+)?)?"
 _BUYING = r"(?:buy|bought|purchas|acquir|receiv|order|procur|t(?:ake|akes|aken|aking|ook) delivery)"
+# "Germany was Spain's top client", "China became the first foreign client": the client buys
+# (where "Spain's top client" alone says that Spain sells).
+_IS_CLIENT = r"\s+(?:is|was|became|becomes|remains|remained)\s+(?:[\w'\u2019]+\s+){0,3}?(?:client|customer)s?\b"
 _POSSESSIVE = r"(?:['\u2019]s?)?"
 
 
 def buys(names: str) -> str:
-    """ "<buyer> buys", "<buyer>'s armed forces are to acquire"; not "signs deal with <seller> to
+    """ "<buyer> buys", "<buyer>'s armed forces are to acquire", "<buyer> was the first export
+    customer"; not "signs deal with <seller> to
     procure", whose subject is the other party."""
-    return r"(?<!\bwith\s)\b" + names + r"\w*" + _POSSESSIVE + r"\s+(?:\w+\s+){0,4}?" + _BUYING
+    subject = r"(?<!\bwith\s)\b" + names + r"\w*"
+    return subject + r"(?:" + _POSSESSIVE + r"\s+(?:\w+\s+){0,4}?" + _BUYING + r"|" + _IS_CLIENT + r")"
 
 
 def direction_cues(text: str, seller: str, buyer: str) -> int:

@@ -405,15 +405,39 @@ class SaleBuilder(Origin, Direction):
         $3.3 billion)" is one, converted; "for", "valued at", "would amount to"); None for none,
         several, or an amount written as something else (a budget, a plan's total)."""
         spans = money_spans(self.text, *sentence)
+        after = spans[0][1] if spans else 0
         if len(spans) == 2 and converted_amount(self.text, spans[0][1]) == spans[1]:
+            # "an Australian $50 billion (U.S. $36 billion) deal": the deal is named after the bracket.
+            after = self.text.index(")", spans[1][1]) + 1
             spans = spans[:1]
         if len(spans) != 1 or not (
             PRICE_BEFORE.search(self.text, max(sentence[0], spans[0][0] - 40), spans[0][0])
-            or DEAL_AFTER.match(self.text, spans[0][1])
+            or DEAL_AFTER.match(self.text, after)
         ):
             return None  # "a plan to lay out $11.6 billion on procurements" prices no one deal
         start, end = spans[0]
         return Span(start=start, end=end, text=self.text[start:end])
+
+    def priced_where_written(self, sales: list[Sale]) -> list[Sale]:
+        """A sale the model gave no value takes the one price its first item's sentence writes
+        ("ordered 12 ... in a deal worth $1.1 billion"), unless another sale has that amount."""
+        taken = {(s.value.evidence.start, s.value.evidence.end) for s in sales if s.value is not None}
+        priced = []
+        for sale in sales:
+            if sale.value is not None or not sale.items:
+                priced.append(sale)
+                continue
+            name = sale.items[0].evidence[0]
+            price = self.price_in(_sentence_bounds(self.text, name.start, name.end))
+            value = None if price is None or (price.start, price.end) in taken else self.money_at(sale.id, price)
+            if value is None:
+                priced.append(sale)
+                continue
+            taken.add((price.start, price.end))
+            self.warnings.append(f"{sale.id}.value {price.text!r}: the price written with its items")
+            spans = [price, *([value.usd_evidence] if value.usd_evidence else [])]
+            priced.append(sale.model_copy(update={"value": value, "evidence": in_text_order([*sale.evidence, *spans])}))
+        return priced
 
     def sale_date(self, path: str, answer: SaleAnswer, anchor: int | None) -> tuple[DateValue | None, Span | None]:
         """(the date resolved against the publication date, where it is written); None when unreadable."""
@@ -498,6 +522,29 @@ def distinct(records: list[_R], key: Callable[[_R], object]) -> list[_R]:
 
 def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or country_in(a) == country_in(b) or a.casefold() == b.casefold()
+
+
+def amounts_given_as_counts(sales: list[SaleAnswer], warnings: list[str]) -> list[SaleAnswer]:
+    """An item's "quantity" that is an amount of money ("carrier aircraft" counted "€270.2
+    million") is no count: it becomes the sale's value when the sale has none, else it is dropped.
+    "€231,000" had been read as 231,000 of "defense material"."""
+    fixed = []
+    for index, sale in enumerate(sales):
+        amounts = [j for j, item in enumerate(sale.items) if item.quantity and money_spans(item.quantity)]
+        if not amounts:
+            fixed.append(sale)
+            continue
+        sale = sale.model_copy(deep=True)
+        for j in amounts:
+            written = sale.items[j].quantity
+            sale.items[j].quantity = None
+            if sale.value is None:
+                sale.value = written
+                warnings.append(f"sales[{index}].items[{j}].quantity {written!r} is an amount of money: the value")
+            else:
+                warnings.append(f"dropped sales[{index}].items[{j}].quantity {written!r}: an amount of money")
+        fixed.append(sale)
+    return fixed
 
 
 def merge_fragments(sales: list[SaleAnswer]) -> list[SaleAnswer]:
