@@ -31,8 +31,9 @@ from ._model_file import MODEL_NAME, ensure_model_file
 HOST = "127.0.0.1"
 DEFAULT_CTX = 8192
 # llama.cpp speculative decoding by n-grams of the prompt. scripts/bench_speed.py on the first 8 dev
-# articles: none 31.9 s per article, ngram_mod 30.9 s, the same answers.
-SPECULATIVE_TYPES = ("none", "ngram_mod", "ngram_simple", "ngram_cache")
+# articles: none 31.9 s per article, ngram_mod 30.9 s, the same answers; ngram_map_k 17.1 s against
+# ngram_mod's 16.9 s in session 16 (eval/results/speed/ngram-mod-draft-sizes.txt).
+SPECULATIVE_TYPES = ("none", "ngram_mod", "ngram_simple", "ngram_cache", "ngram_map_k", "ngram_map_k4v")
 DEFAULT_SPECULATIVE = "ngram_mod"
 # ngram_mod's sizes: the n-gram looked up, the fewest and the most tokens drafted. llama.cpp's
 # defaults (24, 48, 64) suit mixture-of-experts models; its docs advise fewer for dense ones.
