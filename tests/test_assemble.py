@@ -574,8 +574,8 @@ def test_a_count_the_article_writes_on_the_item_beats_the_models_other_number() 
 
 
 def test_an_amount_of_money_given_as_a_count_is_the_sales_value_not_a_count() -> None:
-    """Spain's export report: the model counted the aircraft "€270.2 million" and the defence
-    material "€231,000" (read as 231,000 of them before)."""
+    """Spain's export report: the model counted the aircraft "€270.2 million" (written as sales: the
+    value) and the defence material "€231,000" (read as 231,000 of them before)."""
     text = (
         "The country's biggest client was Saudi Arabia with €270.2 million in sales of carrier aircraft. "
         "Ukraine spent nearly €231,000 on defense material."
@@ -584,11 +584,22 @@ def test_an_amount_of_money_given_as_a_count_is_the_sales_value_not_a_count() ->
     [sale], warnings = assembled(text, priced)
     assert sale.value is not None and (sale.value.amount, sale.value.currency) == (270.2e6, "EUR")
     assert [item.quantity for item in sale.items] == [None]
-    assert any("'€270.2 million' is an amount of money: the value" in w for w in warnings)
+    assert any("'€270.2 million' is a price: the value" in w for w in warnings)
     valued = answer(None, "Ukraine", ItemAnswer(name="defense material", quantity="€231,000"), value="€231,000")
     [sale], warnings = assembled(text, valued)
     assert [item.quantity for item in sale.items] == [None] and sale.value is not None
     assert any("dropped sales[0].items[0].quantity '€231,000': an amount of money" in w for w in warnings)
+
+
+def test_an_amount_given_as_a_count_and_written_as_a_budget_is_no_value() -> None:
+    text = (
+        "Japan said it would buy land-based Aegis Ashore missile defence systems from the US. About 730m "
+        "yen ($6.4m) was set aside to prepare for the introduction of the systems."
+    )
+    budget = answer("the US", "Japan", ItemAnswer(name="Aegis Ashore missile defence systems", quantity="730m yen"))
+    [sale], warnings = assembled(text, budget)
+    assert sale.value is None and [item.quantity for item in sale.items] == [None]
+    assert any("dropped sales[0].items[0].quantity '730m yen': an amount of money" in w for w in warnings)
 
 
 def test_a_sale_without_a_value_takes_the_one_price_written_with_its_items() -> None:

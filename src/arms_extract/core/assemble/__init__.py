@@ -45,7 +45,7 @@ def assemble(
     builder = _Assembler(article, listed_sellers=dict(listed_sellers or {}))
     builder.add_named()
     builder.add_quoted_people()
-    fragments = merge_fragments(amounts_given_as_counts(answer.sales, builder.warnings))
+    fragments = merge_fragments(amounts_given_as_counts(answer.sales, article.text, builder.warnings))
     notice = is_notice(article.text)
     if notice:
         fragments = one_sale_per_notice(fragments, builder.warnings)

@@ -72,9 +72,12 @@ PRICE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-# An amount that names a deal: "a $950 million contract", "the €600 million lease".
+# An amount that names a deal: "a $950 million contract", "the €600 million lease", "€270.2 million in
+# sales", "€1.2 billion worth of weapons".
 DEAL_AFTER = re.compile(
-    r"\s+(?:arms\s+)?(?:deal|contract|agreement|order|purchase|sale|lease|package)\b", re.IGNORECASE
+    r"\s+(?:in\s+(?:arms\s+)?sales\b|worth\s+of\b|"
+    r"(?:arms\s+)?(?:deal|contract|agreement|order|purchase|sale|lease|package)\b)",
+    re.IGNORECASE,
 )
 
 # A deal's status in words of a transfer that no stage names: "announced the acquisition", "contract announced".
@@ -524,10 +527,11 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or country_in(a) == country_in(b) or a.casefold() == b.casefold()
 
 
-def amounts_given_as_counts(sales: list[SaleAnswer], warnings: list[str]) -> list[SaleAnswer]:
-    """An item's "quantity" that is an amount of money ("carrier aircraft" counted "€270.2
-    million") is no count: it becomes the sale's value when the sale has none, else it is dropped.
-    "€231,000" had been read as 231,000 of "defense material"."""
+def amounts_given_as_counts(sales: list[SaleAnswer], text: str, warnings: list[str]) -> list[SaleAnswer]:
+    """An item's "quantity" that is an amount of money is no count ("€231,000" had been read as
+    231,000 of "defense material"). It becomes the sale's value only where the article writes it
+    as a price ("Saudi Arabia with €270.2 million in sales", counted on "carrier aircraft"), not
+    as a budget ("About 730m yen ($6.4m) was set aside to prepare for" Aegis Ashore)."""
     fixed = []
     for index, sale in enumerate(sales):
         amounts = [j for j, item in enumerate(sale.items) if item.quantity and money_spans(item.quantity)]
@@ -537,14 +541,21 @@ def amounts_given_as_counts(sales: list[SaleAnswer], warnings: list[str]) -> lis
         sale = sale.model_copy(deep=True)
         for j in amounts:
             written = sale.items[j].quantity
+            assert written is not None
             sale.items[j].quantity = None
-            if sale.value is None:
+            if sale.value is None and any(written_as_price(text, at.start, at.end) for at in find_all(text, written)):
                 sale.value = written
-                warnings.append(f"sales[{index}].items[{j}].quantity {written!r} is an amount of money: the value")
+                warnings.append(f"sales[{index}].items[{j}].quantity {written!r} is a price: the value")
             else:
                 warnings.append(f"dropped sales[{index}].items[{j}].quantity {written!r}: an amount of money")
         fixed.append(sale)
     return fixed
+
+
+def written_as_price(text: str, start: int, end: int) -> bool:
+    """Whether the amount at [start, end) is written as a price: "worth", "for", "valued at" before
+    it, or a deal, or sales, named right after it ("a $950 million contract", "€270.2 million in sales")."""
+    return bool(PRICE_BEFORE.search(text, max(0, start - 40), start) or DEAL_AFTER.match(text, end))
 
 
 def merge_fragments(sales: list[SaleAnswer]) -> list[SaleAnswer]:
