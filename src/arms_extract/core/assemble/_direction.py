@@ -46,8 +46,7 @@ _POSSESSIVE = r"(?:['\u2019]s?)?"
 
 def buys(names: str) -> str:
     """ "<buyer> buys", "<buyer>'s armed forces are to acquire", "<buyer> was the first export
-    customer"; not "signs deal with <seller> to
-    procure", whose subject is the other party."""
+    customer"; not "signs deal with <seller> to procure", whose subject is the other party."""
     subject = r"(?<!\bwith\s)\b" + names + r"\w*"
     return subject + r"(?:" + _POSSESSIVE + r"\s+(?:\w+\s+){0,4}?" + _BUYING + r"|" + _IS_CLIENT + r")"
 
