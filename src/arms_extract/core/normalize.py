@@ -618,8 +618,10 @@ _MULTIPLIER_RE = re.compile(r"^\s*-?(" + "|".join(sorted(_MULTIPLIERS, key=len, 
 # Money is a number with its currency next to it: a symbol or code just before ("$2.35", "Rs 500",
 # "USD 4m") or a currency word just after the number and its multiplier ("2.35 milliards de dollars",
 # "45 million US dollars"). Any other number in the phrase ("F-35 jets worth $4.6 billion") is not it.
+# Every dollar of _CURRENCY_SYMBOLS ("us$", "cn$", ..., "$"): the one list of them.
+_DOLLARS = "|".join(re.escape(symbol) for symbol, _ in _CURRENCY_SYMBOLS if symbol.endswith("$"))
 _CURRENCY_BEFORE = re.compile(
-    r"(?:us\$|au\$|ca\$|cn\$|cdn\$|nt\$|hk\$|bn\$|a\$|c\$|nz\$|s\$|r\$|\$|€|£|¥|₹|₽|₩|\b(?:usd|eur|gbp|jpy|inr|rs\.?|aud|cad|rub|krw|cny|rmb|"
+    r"(?:" + _DOLLARS + r"|€|£|¥|₹|₽|₩|\b(?:usd|eur|gbp|jpy|inr|rs\.?|aud|cad|rub|krw|cny|rmb|"
     r"zar|sek|nok|chf|nis|pln))\s*$",
     re.IGNORECASE,
 )

@@ -13,11 +13,11 @@ from ..normalize import (
 )
 from ._context import Context, country_pattern
 
-# "from the U.S.", "from South Korea", "from Russia's Rostec": up to three capitalised words after "from".
-# Initials keep their full stops: "from the U.K.", "from the U.A.E.".
-FROM_COUNTRY = re.compile(
-    r"\bfrom\s+(?:the\s+)?((?:(?:[A-Z]\.){2,3}|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})"
-)
+# A place as news names it after "from" or "to": up to three capitalised words ("South Korea",
+# "Russia's Rostec"); initials keep their full stops ("the U.K.", "the U.A.E.").
+PLACE_NAME = r"(?:the\s+)?((?:(?:[A-Z]\.){2,3}|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})"
+# "from the U.S.", "from South Korea", "from Russia's Rostec".
+FROM_COUNTRY = re.compile(r"\bfrom\s+" + PLACE_NAME)
 
 # "presented the vessel to", "handed over to", "gifted to": a transfer without a price is still one.
 # What is sold may be long ("sell a secondhand surveillance drone that has cost the country more

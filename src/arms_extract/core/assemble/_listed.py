@@ -19,13 +19,13 @@ from ..listed_items import ListedItem, is_named, listed_items, same_model
 from ..names import names_in
 from ..normalize import country_in, parse_quantity
 from ._context import country_pattern, in_text_order
-from ._direction import FROM_COUNTRY, SELLING_TO, buys
+from ._direction import FROM_COUNTRY, PLACE_NAME, SELLING_TO, buys
 from ._sales import SaleBuilder
 
 # "from France", "from the U.S.", "from South Korea" right after an item's name.
 _FROM_AFTER = re.compile(r"\s+" + FROM_COUNTRY.pattern)
 # "two Mi-35Ms to Nigeria", "a CN235-220 transport aircraft to Senegal's Air Force": where it goes.
-_TO_AFTER = re.compile(r"\s+to\s+(?:the\s+)?((?:(?:[A-Z]\.){2,3}|[A-Z][\w'\u2019-]*)(?:\s+[A-Z][\w'\u2019-]*){0,2})")
+_TO_AFTER = re.compile(r"\s+to\s+" + PLACE_NAME)
 
 
 MAX_LISTED = 200

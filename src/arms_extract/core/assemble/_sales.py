@@ -413,10 +413,7 @@ class SaleBuilder(Origin, Direction):
             # "an Australian $50 billion (U.S. $36 billion) deal": the deal is named after the bracket.
             after = self.text.index(")", spans[1][1]) + 1
             spans = spans[:1]
-        if len(spans) != 1 or not (
-            PRICE_BEFORE.search(self.text, max(sentence[0], spans[0][0] - 40), spans[0][0])
-            or DEAL_AFTER.match(self.text, after)
-        ):
+        if len(spans) != 1 or not written_as_price(self.text, spans[0][0], after, not_before=sentence[0]):
             return None  # "a plan to lay out $11.6 billion on procurements" prices no one deal
         start, end = spans[0]
         return Span(start=start, end=end, text=self.text[start:end])
@@ -552,10 +549,11 @@ def amounts_given_as_counts(sales: list[SaleAnswer], text: str, warnings: list[s
     return fixed
 
 
-def written_as_price(text: str, start: int, end: int) -> bool:
+def written_as_price(text: str, start: int, end: int, not_before: int = 0) -> bool:
     """Whether the amount at [start, end) is written as a price: "worth", "for", "valued at" before
-    it, or a deal, or sales, named right after it ("a $950 million contract", "€270.2 million in sales")."""
-    return bool(PRICE_BEFORE.search(text, max(0, start - 40), start) or DEAL_AFTER.match(text, end))
+    it (not before `not_before`, its sentence's start), or a deal, or sales, named right after it
+    ("a $950 million contract", "€270.2 million in sales")."""
+    return bool(PRICE_BEFORE.search(text, max(not_before, start - 40), start) or DEAL_AFTER.match(text, end))
 
 
 def merge_fragments(sales: list[SaleAnswer]) -> list[SaleAnswer]:
